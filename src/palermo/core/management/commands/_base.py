@@ -1,0 +1,43 @@
+"""Shared pieces of the ``palermo`` commands: acting user, progress bar."""
+
+import sys
+from contextlib import contextmanager
+
+from django.core.management.base import CommandError
+from tqdm import tqdm
+
+
+def acting_user(username: str | None):
+    if not username:
+        return None
+    from palermo.core.models import User
+
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise CommandError(f"No user named “{username}”.") from None
+
+
+@contextmanager
+def progress_bar(enabled: bool = True):
+    """A callback for ``Progress`` that drives a terminal progress bar on stderr."""
+    bar = tqdm(
+        total=0,
+        disable=not enabled or not sys.stderr.isatty(),
+        unit="row",
+        leave=False,
+        dynamic_ncols=True,
+    )
+
+    def callback(done, total, message):
+        if total and bar.total != total:
+            bar.reset(total=total)
+        bar.n = done
+        if message:
+            bar.set_description(message[:40])
+        bar.refresh()
+
+    try:
+        yield callback
+    finally:
+        bar.close()

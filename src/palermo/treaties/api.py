@@ -1,0 +1,382 @@
+"""Treaties API: the same data and rules as the pages, for scripts."""
+
+import datetime as dt
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from palermo.core.api_auth import READ, WRITE
+from palermo.core.models import Participant
+from palermo.core.permissions import require
+
+from . import services
+from .choices import ActionKind, Status
+from .models import Article, Declaration, Instrument, TreatyAction
+from .queries import get_engine, status_rows
+
+router = Router(tags=["treaties"])
+
+
+class InstrumentOut(Schema):
+    code: str
+    short_title: str
+    title: str
+    parent: str | None
+    depositary_number: str
+    adopted: date | None
+    entry_into_force: date | None
+    entry_into_force_derived: date | None
+    entry_into_force_source: str
+    discrepancy: str | None
+    actions_complete: bool
+    articles: int
+
+
+class ArticleOut(Schema):
+    instrument: str
+    number: str
+    title: str
+    chapter: str
+    text: str
+
+
+class CountsOut(Schema):
+    instrument: str
+    on: date
+    parties: int
+    contracting: int
+    signatories: int
+    denounced: int
+    partial_data: bool
+
+
+class StatusRowOut(Schema):
+    code: str
+    name: str
+    region: str
+    group: str
+    status: str
+    in_force_from: date | None
+
+
+class ActionOut(Schema):
+    id: int
+    participant: str
+    instrument: str
+    kind: str
+    date: dt.date
+    source: str
+    source_text: str
+
+
+class ActionIn(Schema):
+    participant: str
+    instrument: str
+    kind: ActionKind
+    date: dt.date
+    source: str
+    source_text: str = ""
+
+
+class DeclarationOut(Schema):
+    id: int
+    participant: str
+    instrument: str
+    kind: str
+    subject: str
+    article: str | None
+    date: dt.date | None
+    text: str
+    takes_convention_as_legal_basis: bool | None
+    authority: str
+    authority_address: str
+    languages: list[str]
+    source: str
+    is_demo: bool
+
+
+class DeclarationIn(Schema):
+    participant: str
+    instrument: str
+    kind: str
+    subject: str
+    article: str | None = None
+    date: dt.date | None = None
+    text: str = ""
+    takes_convention_as_legal_basis: bool | None = None
+    authority: str = ""
+    authority_address: str = ""
+    languages: list[str] = []
+    source: str = ""
+
+
+class StatusQuery(Schema):
+    instrument: str = "UNTOC"
+    on: date | None = None
+    region: str = ""
+    group: str = ""
+    status: Status | None = None
+    q: str = ""
+
+
+def _instrument(code: str) -> Instrument:
+    return get_object_or_404(Instrument.objects.select_related("parent"), code=code.upper())
+
+
+def _instrument_out(i: Instrument, engine) -> dict:
+    discrepancy = next((d.message for d in engine.discrepancies if d.instrument == i.code), None)
+    return {
+        "code": i.code,
+        "short_title": i.short_title,
+        "title": i.title,
+        "parent": i.parent.code if i.parent else None,
+        "depositary_number": i.depositary_number,
+        "adopted": i.adopted,
+        "entry_into_force": engine.entry_into_force(i.code),
+        "entry_into_force_derived": engine.derived_entry_into_force(i.code),
+        "entry_into_force_source": i.entry_into_force_source,
+        "discrepancy": discrepancy,
+        "actions_complete": i.actions_complete,
+        "articles": i.article_count,
+    }
+
+
+@router.get("/instruments", response=list[InstrumentOut], auth=READ)
+def list_instruments(request):
+    from django.db.models import Count
+
+    engine = get_engine()
+    qs = Instrument.objects.select_related("parent").annotate(article_count=Count("articles"))
+    return [_instrument_out(i, engine) for i in qs.order_by("order")]
+
+
+@router.get("/instruments/{code}", response=InstrumentOut, auth=READ)
+def get_instrument(request, code: str):
+    from django.db.models import Count
+
+    qs = Instrument.objects.select_related("parent").annotate(article_count=Count("articles"))
+    return _instrument_out(get_object_or_404(qs, code=code.upper()), get_engine())
+
+
+def _article_out(a: Article) -> dict:
+    return {
+        "instrument": a.instrument.code,
+        "number": a.number,
+        "title": a.title,
+        "chapter": a.chapter,
+        "text": a.text,
+    }
+
+
+@router.get("/instruments/{code}/articles", response=list[ArticleOut], auth=READ)
+@paginate(PageNumberPagination, page_size=50)
+def list_articles(request, code: str, q: str = ""):
+    """Articles in order; ``q`` keeps those whose title or text contains the words."""
+    instrument = _instrument(code)
+    qs = Article.objects.filter(instrument=instrument).select_related("instrument")
+    if q:
+        from django.db.models import Q
+
+        qs = qs.filter(Q(text__icontains=q) | Q(title__icontains=q))
+    return [_article_out(a) for a in qs.order_by("position")]
+
+
+@router.get("/instruments/{code}/articles/{number}", response=ArticleOut, auth=READ)
+def get_article(request, code: str, number: str):
+    return _article_out(
+        get_object_or_404(
+            Article.objects.select_related("instrument"),
+            instrument__code=code.upper(),
+            number=number,
+        )
+    )
+
+
+@router.get("/counts", response=CountsOut, auth=READ)
+def counts(request, instrument: str = "UNTOC", on: date | None = None):
+    """How many parties, contracting States and signatories an instrument has on a date."""
+    inst = _instrument(instrument)
+    on = on or date.today()
+    c = get_engine().counts(inst.code, on)
+    return {
+        "instrument": inst.code,
+        "on": on,
+        "parties": c.parties,
+        "contracting": c.contracting,
+        "signatories": c.signatories,
+        "denounced": c.denounced,
+        "partial_data": not inst.actions_complete,
+    }
+
+
+@router.get("/timeline", response=list[CountsOut], auth=READ)
+def timeline(request, instrument: str = "UNTOC"):
+    """Counts on every date on which they change (a step function)."""
+    inst = _instrument(instrument)
+    return [
+        {
+            "instrument": inst.code,
+            "on": d,
+            "parties": c.parties,
+            "contracting": c.contracting,
+            "signatories": c.signatories,
+            "denounced": c.denounced,
+            "partial_data": not inst.actions_complete,
+        }
+        for d, c in get_engine().timeline(inst.code)
+    ]
+
+
+@router.get("/status", response=list[StatusRowOut], auth=READ)
+@paginate(PageNumberPagination, page_size=50)
+def status(request, filters: Query[StatusQuery]):
+    """Every participant's status towards one instrument on a date (default today)."""
+    inst = _instrument(filters.instrument)
+    qs = Participant.objects.with_regions().search(filters.q).order_by("name")
+    if filters.region:
+        qs = qs.filter(region__code=filters.region) | qs.filter(subregion__code=filters.region)
+    if filters.group:
+        qs = qs.filter(regional_group__code=filters.group)
+    rows = status_rows(inst, filters.on or date.today(), qs)
+    if filters.status:
+        rows = [r for r in rows if r["status"] == filters.status]
+    return rows
+
+
+@router.get("/participants/{code}", response=dict, auth=READ)
+def participant_profile(request, code: str, on: date | None = None):
+    """One participant across all instruments: status on a date, dates, refusals."""
+    participant = get_object_or_404(Participant, code=code.upper())
+    on = on or date.today()
+    engine = get_engine()
+    result = []
+    for inst in Instrument.objects.order_by("order"):
+        history = next(
+            (h for h in engine.history(participant.code) if h.instrument == inst.code), None
+        )
+        result.append(
+            {
+                "instrument": inst.code,
+                "status": engine.status(participant.code, inst.code, on).value,
+                "signature": history.signature if history else None,
+                "consent": {"kind": history.consent.kind.value, "date": history.consent.date}
+                if history and history.consent
+                else None,
+                "in_force_from": history.in_force if history else None,
+            }
+        )
+    return {"code": participant.code, "name": participant.name, "on": on, "instruments": result}
+
+
+@router.get("/map", response=dict, auth=READ)
+def map_values(request, instrument: str = "UNTOC", on: date | None = None):
+    """Status by UN M49 code, for drawing a map."""
+    inst = _instrument(instrument)
+    on = on or date.today()
+    engine = get_engine()
+    values = {}
+    for code, m49 in Participant.objects.exclude(m49_code="").values_list("code", "m49_code"):
+        s = engine.status(code, inst.code, on)
+        if s != Status.NONE:
+            values[m49] = s.value
+    return {"instrument": inst.code, "on": on, "values": values}
+
+
+def _action_out(a: TreatyAction) -> dict:
+    return {
+        "id": a.pk,
+        "participant": a.participant.code,
+        "instrument": a.instrument.code,
+        "kind": a.kind,
+        "date": a.date,
+        "source": a.source,
+        "source_text": a.source_text,
+    }
+
+
+@router.get("/actions", response=list[ActionOut], auth=READ)
+@paginate(PageNumberPagination, page_size=100)
+def list_actions(request, instrument: str = "", participant: str = ""):
+    qs = TreatyAction.objects.select_related("participant", "instrument").order_by("date", "pk")
+    if instrument:
+        qs = qs.filter(instrument__code=instrument.upper())
+    if participant:
+        qs = qs.filter(participant__code=participant.upper())
+    return [_action_out(a) for a in qs]
+
+
+@router.post("/actions", response={201: ActionOut}, auth=WRITE)
+def create_action(request, payload: ActionIn):
+    """Record an action; refused with 422 and the reason if the final clauses forbid it."""
+    require(request.auth, "treaties.add_treatyaction")
+    action = services.record_action(
+        acting_user=request.auth,
+        participant=get_object_or_404(Participant, code=payload.participant.upper()),
+        instrument=_instrument(payload.instrument),
+        kind=payload.kind.value,
+        date=payload.date,
+        source=payload.source,
+        source_text=payload.source_text,
+    )
+    return 201, _action_out(action)
+
+
+@router.delete("/actions/{action_id}", response={204: None}, auth=WRITE)
+def delete_action(request, action_id: int):
+    require(request.auth, "treaties.delete_treatyaction")
+    services.delete_action(
+        acting_user=request.auth, action=get_object_or_404(TreatyAction, pk=action_id)
+    )
+    return 204, None
+
+
+def _declaration_out(d: Declaration) -> dict:
+    return {
+        "id": d.pk,
+        "participant": d.participant.code,
+        "instrument": d.instrument.code,
+        "kind": d.kind,
+        "subject": d.subject,
+        "article": d.article.number if d.article else None,
+        "date": d.date,
+        "text": d.text,
+        "takes_convention_as_legal_basis": d.takes_convention_as_legal_basis,
+        "authority": d.authority,
+        "authority_address": d.authority_address,
+        "languages": d.languages,
+        "source": d.source,
+        "is_demo": d.is_demo,
+    }
+
+
+@router.get("/declarations", response=list[DeclarationOut], auth=READ)
+@paginate(PageNumberPagination, page_size=100)
+def list_declarations(request, participant: str = "", subject: str = ""):
+    qs = Declaration.objects.with_related()
+    if participant:
+        qs = qs.filter(participant__code=participant.upper())
+    if subject:
+        qs = qs.filter(subject=subject)
+    return [_declaration_out(d) for d in qs]
+
+
+@router.post("/declarations", response={201: DeclarationOut}, auth=WRITE)
+def create_declaration(request, payload: DeclarationIn):
+    """Secretariat for any participant; a national focal point for their own State only."""
+    participant = get_object_or_404(Participant, code=payload.participant.upper())
+    instrument = _instrument(payload.instrument)
+    article = None
+    if payload.article:
+        article = get_object_or_404(Article, instrument=instrument, number=payload.article)
+    data = payload.dict(exclude={"participant", "instrument", "article"})
+    declaration = Declaration(
+        participant=participant, instrument=instrument, article=article, **data
+    )
+    try:
+        services.save_declaration(acting_user=request.auth, declaration=declaration)
+    except ValidationError:
+        raise
+    return 201, _declaration_out(declaration)

@@ -1,0 +1,122 @@
+from datetime import date
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from palermo.core.models import Participant, Region, RegionalGroup
+
+from .choices import DeclarationSubject, Status
+from .models import Declaration, Instrument, TreatyAction
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StatusFilterForm(forms.Form):
+    """The filters of the participant list: which instrument, on which date, where."""
+
+    instrument = forms.ModelChoiceField(
+        label=_("Instrument"),
+        queryset=Instrument.objects.none(),
+        to_field_name="code",
+        empty_label=None,
+        required=False,
+    )
+    on = forms.DateField(label=_("Status on"), required=False, widget=DateInput())
+    region = forms.ChoiceField(label=_("Region"), required=False)
+    group = forms.ChoiceField(label=_("UN regional group"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any"))] + list(Status.choices)
+    )
+    q = forms.CharField(label=_("Name or code"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument"].queryset = Instrument.objects.order_by("order")
+        regions = Region.objects.filter(level__in=["region", "subregion"]).order_by("code")
+        self.fields["region"].choices = [("", _("All"))] + [
+            (r.code, ("— " if r.level == "subregion" else "") + r.name)
+            for r in sorted(
+                regions, key=lambda r: (r.parent_id or r.code, r.level != "region", r.name)
+            )
+        ]
+        self.fields["group"].choices = [("", _("All"))] + [
+            (g.code, g.name) for g in RegionalGroup.objects.all()
+        ]
+
+    def clean_on(self):
+        return self.cleaned_data.get("on") or date.today()
+
+    def clean_instrument(self):
+        return self.cleaned_data.get("instrument") or Instrument.objects.order_by("order").first()
+
+    def filter_participants(self, qs):
+        data = self.cleaned_data
+        if data.get("region"):
+            qs = qs.filter(region__code=data["region"]) | qs.filter(subregion__code=data["region"])
+        if data.get("group"):
+            qs = qs.filter(regional_group__code=data["group"])
+        return qs.search(data.get("q", ""))
+
+
+class TreatyActionForm(forms.ModelForm):
+    class Meta:
+        model = TreatyAction
+        fields = ["participant", "instrument", "kind", "date", "source", "source_text"]
+        widgets = {"date": DateInput()}
+
+
+class DeclarationForm(forms.ModelForm):
+    """A declaration of one participant; focal points only ever see their own State."""
+
+    class Meta:
+        model = Declaration
+        fields = [
+            "participant",
+            "instrument",
+            "kind",
+            "subject",
+            "article",
+            "date",
+            "text",
+            "takes_convention_as_legal_basis",
+            "authority",
+            "authority_address",
+            "languages",
+            "source",
+        ]
+        widgets = {
+            "date": DateInput(),
+            "takes_convention_as_legal_basis": forms.NullBooleanSelect(),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["article"].queryset = self.fields["article"].queryset.select_related(
+            "instrument"
+        )
+        if user is not None and not user.has_perm("treaties.change_instrument"):
+            from palermo.core.choices import Role
+            from palermo.core.permissions import states_of
+
+            self.fields["participant"].queryset = Participant.objects.filter(
+                pk__in=states_of(user, Role.FOCAL_POINT)
+            )
+
+    def clean(self):
+        data = super().clean()
+        subject = data.get("subject")
+        if subject == DeclarationSubject.ACCEPTED_LANGUAGES and not data.get("languages"):
+            self.add_error("languages", _('List at least one language, e.g. ["en"].'))
+        languages = data.get("languages") or []
+        if not isinstance(languages, list) or not all(
+            isinstance(code, str) and len(code) == 2 and code.isalpha() for code in languages
+        ):
+            self.add_error(
+                "languages", _('Give a list of two-letter ISO 639-1 codes, e.g. ["en", "fr"].')
+            )
+        return data

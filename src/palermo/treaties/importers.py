@@ -1,0 +1,218 @@
+"""Import of treaty actions: the Palermo CSV layout and the UN Treaty Collection status page.
+
+Parsing is pure (``parsers.py``). Here each row's participant name is matched to a participant,
+the file's instrument is identified, every new action is checked by the rule engine together
+with what is already recorded, and only then is anything written.
+"""
+
+import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from palermo.core.imports import Importer, ImportReport, Row, register_importer
+from palermo.core.reference import normalise_name, participant_index
+
+from . import parsers, rules
+from .models import Instrument, TreatyAction
+from .queries import engine_inputs
+
+_MTDSG = re.compile(r"XVIII-12(?:-([abc]))?\b", re.IGNORECASE)
+_BY_LETTER = {None: "UNTOC", "a": "TIP", "b": "SOM", "c": "FIREARMS"}
+
+
+def identify_instrument(label: str) -> str | None:
+    """The instrument code a file names, from a UNTC number or the words of its title."""
+    text = label or ""
+    match = _MTDSG.search(text)
+    if match:
+        return _BY_LETTER[(match.group(1) or "").lower() or None]
+    lowered = text.lower()
+    if "protocol" in lowered:
+        if "trafficking in persons" in lowered:
+            return "TIP"
+        if "smuggling of migrants" in lowered:
+            return "SOM"
+        if "firearms" in lowered:
+            return "FIREARMS"
+        return None
+    if "transnational organized crime" in lowered:
+        return "UNTOC"
+    code = text.strip().upper()
+    return code if code in _BY_LETTER.values() else None
+
+
+@register_importer
+class TreatyActionImporter(Importer):
+    name = "treaty-actions"
+    label = gettext_lazy("Treaty actions (Palermo CSV or UN Treaty Collection page)")
+    help = gettext_lazy(
+        "CSV with columns instrument, participant, signature_date, deposit_date, action_type "
+        "(dates as YYYY-MM-DD); or a status page saved from treaties.un.org (.html), whose "
+        "suffixes A, AA, a, d and c give acceptance, approval, accession, succession and "
+        "formal confirmation."
+    )
+    permission = "treaties.import_actions"
+    formats = ("csv", "html")
+
+    def parse(self, filename: str, content: bytes, report: ImportReport) -> list[Row]:
+        result = parsers.detect_and_parse(filename, content)
+        for error in result.errors:
+            report.error(error.row, error.field, error.message)
+        report.options["meta"] = {k: str(v) for k, v in result.meta.items() if v is not None}
+        label = (
+            report.options.get("instrument")
+            or result.meta.get("mtdsg_no")
+            or result.meta.get("instrument")
+            or result.meta.get("title")
+            or ""
+        )
+        code = identify_instrument(str(label))
+        if code is None and not report.errors:
+            report.error(
+                None,
+                "instrument",
+                _(
+                    "the file does not say which instrument it is about (found “%(label)s”); name it "
+                    "in the instrument column or choose it with --instrument"
+                )
+                % {"label": label},
+            )
+        report.options["instrument_code"] = code
+        source = report.options.get("source") or str(label) or filename
+        report.options["source_label"] = f"{source} (file {report.file})"[:400]
+        return [Row(a.row, {"action": a}) for a in result.actions]
+
+    def validate(self, rows, report, progress):
+        code = report.options.get("instrument_code")
+        instrument = Instrument.objects.filter(code=code).first()
+        if instrument is None:
+            report.error(
+                None,
+                "instrument",
+                _("instrument %(code)s is not loaded; run “palermo load-reference” first")
+                % {"code": code},
+            )
+            return []
+        index = participant_index()
+        progress.set_total(len(rows), _("Checking rows"))
+        existing = {
+            (a.participant.code, a.kind): a
+            for a in TreatyAction.objects.filter(instrument=instrument).select_related(
+                "participant"
+            )
+        }
+        plan = []  # (row, participant, parsed action, operation, existing)
+        for row in rows:
+            progress.advance()
+            parsed: parsers.ParsedAction = row.values["action"]
+            participant = index.get(normalise_name(parsed.participant))
+            if participant is None:
+                report.error(
+                    row.number,
+                    "participant",
+                    _(
+                        "“%(name)s” is not a known participant; use the name or ISO 3166 alpha-3 code "
+                        "of a State in the M49 list"
+                    )
+                    % {"name": parsed.participant},
+                )
+                continue
+            op, current = self._operation(participant, parsed, existing)
+            if op == "conflict":
+                report.error(
+                    row.number,
+                    "date",
+                    _(
+                        "%(who)s already has a %(kind)s dated %(old)s (source: %(src)s); this file "
+                        "says %(new)s. Correct the record or the file first."
+                    )
+                    % {
+                        "who": participant.name,
+                        "kind": current.get_kind_display().lower(),
+                        "old": current.date,
+                        "src": current.source,
+                        "new": parsed.date,
+                    },
+                )
+                continue
+            plan.append((row, participant, parsed, op, current))
+        if report.errors:
+            return []
+        new_actions = {}
+        for row, participant, parsed, op, _current in plan:
+            if op == "create":
+                action = rules.Action(
+                    participant.code, instrument.code, rules.ActionKind(parsed.kind), parsed.date
+                )
+                new_actions[action] = row.number
+        instruments, participants, actions = engine_inputs(new_actions)
+        engine = rules.TreatyEngine(instruments, participants, actions)
+        for refusal in engine.refusals:
+            if refusal.action in new_actions:
+                report.error(new_actions[refusal.action], "deposit_date", refusal.reason)
+        for note in engine.unverified:
+            if note.action in new_actions:
+                report.warn(new_actions[note.action], "participant", note.reason)
+        for discrepancy in engine.discrepancies:
+            if discrepancy.instrument == instrument.code:
+                report.warn(None, None, discrepancy.message)
+        return [(instrument, *item) for item in plan]
+
+    @staticmethod
+    def _operation(participant, parsed, existing):
+        """create, update (a vaguer kind becomes precise), unchanged, or conflict."""
+        if parsed.kind == "signature":
+            current = existing.get((participant.code, "signature"))
+            if current is None:
+                return "create", None
+            return ("unchanged" if current.date == parsed.date else "conflict"), current
+        consent = next(
+            (
+                a
+                for (code, kind), a in existing.items()
+                if code == participant.code and kind not in ("signature", "denunciation")
+            ),
+            None,
+        )
+        if consent is None:
+            return "create", None
+        if consent.date != parsed.date:
+            return "conflict", consent
+        vague = consent.kind == "consent_unspecified" or "/" in consent.source_text
+        precise = parsed.kind != "consent_unspecified" and "/" not in parsed.source_text
+        return (
+            "update"
+            if vague
+            and precise
+            and consent.kind != parsed.kind
+            or vague
+            and precise
+            and consent.source_text != parsed.source_text
+            else "unchanged"
+        ), consent
+
+    def write(self, items, report, *, acting_user, progress):
+        progress.set_total(len(items), _("Writing"))
+        source = report.options["source_label"]
+        for instrument, _row, participant, parsed, op, current in items:
+            progress.advance()
+            if op == "unchanged":
+                report.unchanged += 1
+            elif op == "update":
+                current.kind = parsed.kind
+                current.source_text = parsed.source_text[:200]
+                current.source = source
+                current.save()
+                report.updated += 1
+            else:
+                TreatyAction.objects.create(
+                    participant=participant,
+                    instrument=instrument,
+                    kind=parsed.kind,
+                    date=parsed.date,
+                    source=source,
+                    source_text=parsed.source_text[:200],
+                    footnotes=",".join(parsed.footnotes)[:100],
+                )
+                report.created += 1

@@ -1,0 +1,249 @@
+"""Treaties: instruments and their articles, treaty actions, reservations and declarations.
+
+Nothing derivable is stored: entry into force, status on a date and party counts are computed by
+the rule engine (``rules.py``) from the actions. The only dates typed in are facts from sources:
+an action's date of deposit, and an instrument's official entry into force (used because the
+known actions are incomplete, and compared with what the actions imply).
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from palermo.core.models import Participant, TimeStamped
+
+from .choices import ActionKind, DeclarationKind, DeclarationSubject
+
+
+class Instrument(TimeStamped):
+    """The Convention, one of its Protocols, or another instrument loaded as data."""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    short_title = models.CharField(_("short title"), max_length=120)
+    title = models.CharField(_("title"), max_length=400)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="protocols",
+        verbose_name=_("supplements"),
+    )
+    depositary_number = models.CharField(
+        _("UN Treaty Collection number"),
+        max_length=20,
+        blank=True,
+        help_text=_("MTDSG chapter number, e.g. XVIII-12-a."),
+    )
+    adopted = models.DateField(_("adopted"), null=True, blank=True)
+    official_entry_into_force = models.DateField(
+        _("official entry into force"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "A sourced fact. Used while the known actions are incomplete; any "
+            "disagreement with what the actions imply is reported."
+        ),
+    )
+    entry_into_force_source = models.URLField(_("source of the entry-into-force date"), blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("instruments needed for entry into force"), default=40
+    )
+    actions_complete = models.BooleanField(
+        _("all actions are recorded"),
+        default=False,
+        help_text=_(
+            "Tick only when every participant's actions have been imported. While "
+            "unticked, pages say the data are partial."
+        ),
+    )
+    preamble = models.TextField(_("preamble"), blank=True)
+    closing = models.TextField(_("closing words"), blank=True)
+    text_source = models.CharField(_("source of the text"), max_length=400, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("instrument")
+        verbose_name_plural = _("instruments")
+
+    def __str__(self):
+        return self.short_title
+
+    @property
+    def is_protocol(self) -> bool:
+        return self.parent_id is not None
+
+
+class StatusSnapshot(TimeStamped):
+    """Official headline counts published by the depositary on a date (a sourced fact)."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="snapshots")
+    as_at = models.DateField(_("status as at"))
+    signatories = models.PositiveIntegerField(_("signatories"))
+    parties = models.PositiveIntegerField(_("parties"))
+    source_url = models.URLField(_("source"), max_length=400)
+
+    class Meta:
+        ordering = ["instrument", "-as_at"]
+        verbose_name = _("official status count")
+        verbose_name_plural = _("official status counts")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "as_at"], name="unique_snapshot_per_day")
+        ]
+
+    def __str__(self):
+        return f"{self.instrument}: {self.parties} parties at {self.as_at}"
+
+
+class Article(TimeStamped):
+    """One article of an instrument, with its full text as published."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="articles")
+    number = models.CharField(_("number"), max_length=10)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+    chapter = models.CharField(_("chapter"), max_length=200, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        ordering = ["instrument__order", "position"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="unique_article_number")
+        ]
+
+    def __str__(self):
+        return f"{self.instrument.code} art. {self.number}: {self.title}"
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n\n") if p.strip()]
+
+
+class TreatyActionQuerySet(models.QuerySet):
+    def for_engine(self):
+        return self.select_related("participant", "instrument").order_by("date", "pk")
+
+
+class TreatyAction(TimeStamped):
+    """A signature, an instrument of consent to be bound, or a denunciation, with its date."""
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="treaty_actions",
+        verbose_name=_("participant"),
+    )
+    instrument = models.ForeignKey(
+        Instrument, on_delete=models.PROTECT, related_name="actions", verbose_name=_("instrument")
+    )
+    kind = models.CharField(_("action"), max_length=24, choices=ActionKind.choices)
+    date = models.DateField(
+        _("date"),
+        help_text=_(
+            "Date of signature, of deposit of the instrument, or of receipt of the notification."
+        ),
+    )
+    footnotes = models.CharField(_("depositary footnotes"), max_length=100, blank=True)
+    source = models.CharField(_("source"), max_length=400)
+    source_text = models.CharField(_("as written in the source"), max_length=200, blank=True)
+
+    objects = TreatyActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date", "participant__name"]
+        verbose_name = _("treaty action")
+        verbose_name_plural = _("treaty actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "instrument", "kind"],
+                condition=~Q(kind="denunciation"),
+                name="one_action_of_each_kind",
+                violation_error_message=_(
+                    "This participant already has this action for this instrument."
+                ),
+            )
+        ]
+        indexes = [models.Index(fields=["instrument", "date"], name="action_instrument_date")]
+
+    def __str__(self):
+        return f"{self.participant.name} — {self.instrument.code} — {self.get_kind_display()} {self.date}"
+
+
+class DeclarationQuerySet(models.QuerySet):
+    def with_related(self):
+        return self.select_related("participant", "instrument", "article")
+
+
+class Declaration(TimeStamped):
+    """A reservation, declaration or notification made by a participant under an instrument.
+
+    The three subjects that other modules depend on are structured: whether the Convention is the
+    legal basis for extradition (art. 16(5)), the central authority (art. 18(13)) and the languages
+    accepted for requests (art. 18(14)).
+    """
+
+    participant = models.ForeignKey(
+        Participant,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("participant"),
+    )
+    instrument = models.ForeignKey(
+        Instrument,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("instrument"),
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=DeclarationKind.choices)
+    subject = models.CharField(_("subject"), max_length=30, choices=DeclarationSubject.choices)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="declarations",
+        verbose_name=_("article"),
+    )
+    date = models.DateField(_("date"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    takes_convention_as_legal_basis = models.BooleanField(
+        _("takes the Convention as the legal basis for extradition"), null=True, blank=True
+    )
+    authority = models.CharField(_("central authority"), max_length=300, blank=True)
+    authority_address = models.TextField(_("address of the authority"), blank=True)
+    languages = models.JSONField(
+        _("accepted languages"),
+        default=list,
+        blank=True,
+        help_text=_('ISO 639-1 codes, e.g. ["en", "fr"].'),
+    )
+    source = models.CharField(_("source"), max_length=400, blank=True)
+    is_demo = models.BooleanField(_("fictional demo record"), default=False)
+
+    objects = DeclarationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["participant__name", "instrument__order", "subject", "date"]
+        verbose_name = _("reservation, declaration or notification")
+        verbose_name_plural = _("reservations, declarations and notifications")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(subject="extradition_legal_basis")
+                | Q(takes_convention_as_legal_basis__isnull=False),
+                name="legal_basis_answer_given",
+                violation_error_message=_(
+                    "Say whether the Convention is taken as the legal basis for extradition."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(subject="central_authority") | ~Q(authority=""),
+                name="central_authority_named",
+                violation_error_message=_("Name the central authority."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.participant.name}: {self.get_subject_display()}"

@@ -1,0 +1,83 @@
+"""Reads of treaty data, and the rule engine built from the database.
+
+Building the engine costs three queries and a few milliseconds; it is cached per process and
+rebuilt only when the data change, which two cheap aggregate queries detect. So a status page
+costs the same number of queries however many participants and actions there are.
+"""
+
+import threading
+from datetime import date
+
+from django.db.models import Count, Max
+
+from palermo.core.models import Participant
+
+from . import rules
+from .models import Instrument, TreatyAction
+
+_lock = threading.Lock()
+_cache: dict = {"key": None, "engine": None}
+
+
+def _data_version() -> tuple:
+    actions = TreatyAction.objects.aggregate(n=Count("id"), last=Max("updated"))
+    instruments = Instrument.objects.aggregate(n=Count("id"), last=Max("updated"))
+    return (actions["n"], actions["last"], instruments["n"], instruments["last"])
+
+
+def engine_inputs(extra_actions=()):
+    instruments = [
+        rules.Instrument(
+            code=i.code,
+            parent=i.parent.code if i.parent else None,
+            threshold=i.threshold,
+            official_entry_into_force=i.official_entry_into_force,
+            actions_complete=i.actions_complete,
+            name=i.short_title,
+        )
+        for i in Instrument.objects.select_related("parent")
+    ]
+    participants = [
+        rules.Participant(code=code, is_reio=kind == "reio", name=name)
+        for code, kind, name in Participant.objects.values_list("code", "kind", "name")
+    ]
+    actions = [
+        rules.Action(participant=p, instrument=i, kind=rules.ActionKind(k), date=d)
+        for p, i, k, d in TreatyAction.objects.order_by("date", "pk").values_list(
+            "participant__code", "instrument__code", "kind", "date"
+        )
+    ]
+    return instruments, participants, actions + list(extra_actions)
+
+
+def get_engine() -> rules.TreatyEngine:
+    key = _data_version()
+    with _lock:
+        if _cache["key"] != key:
+            _cache["engine"] = rules.TreatyEngine(*engine_inputs())
+            _cache["key"] = key
+        return _cache["engine"]
+
+
+def instruments():
+    return Instrument.objects.select_related("parent").order_by("order")
+
+
+def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
+    """One row per participant with its status towards ``instrument`` on ``on``."""
+    engine = get_engine()
+    rows = []
+    for p in participants:
+        status = engine.status(p.code, instrument.code, on)
+        rows.append(
+            {
+                "participant": p,
+                "code": p.code,
+                "name": p.localized_name,
+                "region": p.region.name if p.region else "",
+                "group": p.regional_group.name if p.regional_group else "",
+                "status": status.value,
+                "in_force_from": engine.entry_into_force_for(p.code, instrument.code),
+            }
+        )
+    return rows

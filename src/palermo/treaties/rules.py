@@ -1,0 +1,845 @@
+"""The treaty rule engine: who is bound by what, since when.
+
+Everything here is derived from the treaty actions recorded with the depositary (signatures,
+instruments of ratification, acceptance, approval, accession, notifications of succession,
+formal confirmations, notifications of denunciation). Nothing that these rules can derive is
+typed in by hand; the one sourced fact an instrument may carry is its official date of entry
+into force, which is compared with what the known actions imply (see ``Discrepancy``).
+
+The module is pure: standard library only, no Django, no I/O. Give ``TreatyEngine`` the
+instruments, the participants and the actions; ask it for statuses, counts and timelines.
+
+The final clauses applied (English text, ``shared/data/instruments/*.json``):
+
+UNTOC art. 36(3)-(4): "This Convention is subject to ratification, acceptance or approval. [...]
+This Convention is open for accession by any State or any regional economic integration
+organization of which at least one member State is a Party to this Convention."
+
+UNTOC art. 37(2): "In order to become a Party to a protocol, a State or a regional economic
+integration organization must also be a Party to this Convention."
+
+UNTOC art. 38: "1. This Convention shall enter into force on the ninetieth day after the date of
+deposit of the fortieth instrument of ratification, acceptance, approval or accession. For the
+purpose of this paragraph, any instrument deposited by a regional economic integration
+organization shall not be counted as additional to those deposited by member States of such
+organization. 2. For each State or regional economic integration organization ratifying,
+accepting, approving or acceding to this Convention after the deposit of the fortieth instrument
+of such action, this Convention shall enter into force on the thirtieth day after the date of
+deposit by such State or organization of the relevant instrument."
+
+TIP art. 17 (identical: SOM art. 22, Firearms art. 18): "1. This Protocol shall enter into force
+on the ninetieth day after the date of deposit of the fortieth instrument of ratification,
+acceptance, approval or accession, except that it shall not enter into force before the entry
+into force of the Convention. [REIO sentence as in UNTOC art. 38(1)] 2. For each State or regional
+economic integration organization ratifying, accepting, approving or acceding to this Protocol
+after the deposit of the fortieth instrument of such action, this Protocol shall enter into force
+on the thirtieth day after the date of deposit by such State or organization of the relevant
+instrument or on the date this Protocol enters into force pursuant to paragraph 1 of this
+article, whichever is the later."
+
+UNTOC art. 40 (Protocols: TIP art. 19, SOM art. 24, Firearms art. 20, paragraphs 1-2): "1. A State
+Party may denounce this Convention by written notification to the Secretary-General of the United
+Nations. Such denunciation shall become effective one year after the date of receipt of the
+notification by the Secretary-General. 2. A regional economic integration organization shall
+cease to be a Party to this Convention when all of its member States have denounced it.
+3. Denunciation of this Convention in accordance with paragraph 1 of this article shall entail
+the denunciation of any protocols thereto."
+
+Readings chosen where the text leaves room (each is tested):
+
+* Which instruments count toward the fortieth. The clauses name ratification, acceptance,
+  approval and accession. A notification of succession also counts here: a successor State
+  that notifies succession to a treaty not yet in force becomes a contracting State to it
+  (1978 Vienna Convention on Succession of States in respect of Treaties, art. 18), and the
+  depositary lists successions in the same column as the other instruments. A formal
+  confirmation is an international organization's equivalent of ratification; it counts too,
+  but in practice only REIOs use it and a REIO never counts (next point). ``THRESHOLD_KINDS``
+  holds the set. For the UNTOC family the choice changes nothing: no succession was deposited
+  before any of the four instruments entered into force.
+* REIOs. "Shall not be counted as additional to those deposited by member States" is read as:
+  an instrument deposited by a participant with ``is_reio=True`` never counts toward the
+  threshold. (The engine holds no membership lists, so it cannot count a REIO that has no
+  member State among the depositors; that case does not arise for the European Union.)
+* Entry into force for a participant. Art. 38(2) and its Protocol equivalents apply to a
+  deposit made *after the fortieth instrument*, not after entry into force. A participant
+  that deposits on or before the fortieth instrument is bound from the instrument's entry into
+  force; one that deposits later is bound from the thirtieth day after its deposit, never
+  before the instrument itself is in force ("whichever is the later", written out in the
+  Protocols and implied for the Convention). Because an instrument enters into force at least
+  ``initial_delay_days`` after the fortieth deposit, both cases reduce to one formula,
+  ``max(instrument entry into force, deposit + later_delay_days)``, provided
+  ``later_delay_days <= initial_delay_days`` (checked by ``Instrument``). So a State that
+  deposited between the fortieth instrument and the entry into force is bound only from its
+  own thirtieth day: Afghanistan deposited on 2003-09-24, after the fortieth UNTOC instrument
+  (Armenia, 2003-07-01), so UNTOC entered into force for it on 2003-10-24, not on 2003-09-29.
+  For a Protocol the date is, in addition, never before the Convention is in force for the
+  same participant (art. 37(2)).
+* "Party to this Convention" in art. 37(2) is read as "has deposited its consent to be bound by
+  the Convention, on or before the date of the Protocol instrument, and its denunciation has
+  not taken effect". States routinely deposit the Convention and a Protocol on the same day.
+* "One year after the date of receipt" is computed on the calendar: the same day and month of
+  the next year (a notice received on 29 February takes effect on 28 February). An instrument
+  whose clause counts days instead can set ``denunciation_delay_days``.
+* One period of participation per participant and instrument: consent given again after a
+  denunciation is refused rather than modelled as a second period. Signature and accession
+  windows (art. 36(1)) and REIO competence declarations are outside these rules.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+
+__all__ = [
+    "CONSENT_KINDS",
+    "THRESHOLD_KINDS",
+    "Action",
+    "ActionKind",
+    "Counts",
+    "Discrepancy",
+    "Instrument",
+    "InstrumentHistory",
+    "Participant",
+    "Refusal",
+    "Status",
+    "TreatyEngine",
+    "add_years",
+]
+
+
+class ActionKind(StrEnum):
+    """A treaty action as the depositary records it."""
+
+    SIGNATURE = "signature"
+    RATIFICATION = "ratification"
+    ACCEPTANCE = "acceptance"
+    APPROVAL = "approval"
+    ACCESSION = "accession"
+    SUCCESSION = "succession"
+    FORMAL_CONFIRMATION = "formal_confirmation"
+    #: Consent to be bound whose kind the source does not state; never guessed.
+    CONSENT_UNSPECIFIED = "consent_unspecified"
+    DENUNCIATION = "denunciation"
+
+
+#: Actions by which a participant expresses its consent to be bound (art. 36(3)-(4)).
+CONSENT_KINDS = frozenset(
+    {
+        ActionKind.RATIFICATION,
+        ActionKind.ACCEPTANCE,
+        ActionKind.APPROVAL,
+        ActionKind.ACCESSION,
+        ActionKind.SUCCESSION,
+        ActionKind.FORMAL_CONFIRMATION,
+        ActionKind.CONSENT_UNSPECIFIED,
+    }
+)
+
+#: Consent instruments that count toward the threshold of art. 38(1) (see the module docstring
+#: for why succession and formal confirmation are included). REIO instruments never count.
+THRESHOLD_KINDS = CONSENT_KINDS
+
+
+class Status(StrEnum):
+    """Standing of one participant towards one instrument on one date."""
+
+    NONE = "none"  # no action yet
+    SIGNATORY = "signatory"  # signed, no consent deposited
+    CONTRACTING = "contracting"  # consent deposited, instrument not yet in force for it
+    PARTY = "party"  # in force for it
+    DENOUNCED = "denounced"  # denunciation has taken effect
+
+
+@dataclass(frozen=True)
+class Participant:
+    """A State or a regional economic integration organization (REIO) such as the EU."""
+
+    code: str
+    is_reio: bool = False
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name or self.code
+
+
+@dataclass(frozen=True)
+class Action:
+    """One treaty action. ``date`` is the date of signature, of deposit of the instrument,
+    or of receipt of the notification by the depositary."""
+
+    participant: str
+    instrument: str
+    kind: ActionKind
+    date: dt.date
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The Convention (``parent=None``) or a Protocol (``parent`` = the Convention's code).
+
+    ``official_entry_into_force`` is a sourced fact (UNTC); the rules still derive their own
+    date from the known actions and report any disagreement. ``denunciation_delay_years`` is
+    the "one year" of UNTOC art. 40(1), counted on the calendar; set
+    ``denunciation_delay_days`` instead for a clause that counts days.
+    """
+
+    code: str
+    parent: str | None = None
+    threshold: int = 40
+    initial_delay_days: int = 90
+    later_delay_days: int = 30
+    denunciation_delay_years: int = 1
+    denunciation_delay_days: int | None = None
+    official_entry_into_force: dt.date | None = None
+    name: str = ""
+    #: False while the known actions are only part of the real ones (the shipped data are
+    #: excerpts). A Protocol action by a participant with no known consent to this Convention
+    #: is then accepted with a note in ``unverified``, since the consent may simply be missing
+    #: from the data; once the Convention's actions are complete such an action is refused.
+    actions_complete: bool = True
+
+    def __post_init__(self) -> None:
+        if self.threshold < 1:
+            raise ValueError(f"{self.code}: the threshold must be at least one instrument.")
+        if min(self.initial_delay_days, self.later_delay_days) < 0:
+            raise ValueError(f"{self.code}: entry-into-force delays cannot be negative.")
+        if self.later_delay_days > self.initial_delay_days:
+            raise ValueError(
+                f"{self.code}: later_delay_days ({self.later_delay_days}) must not exceed "
+                f"initial_delay_days ({self.initial_delay_days}); the rules for later "
+                "participants assume it."
+            )
+        if self.parent == self.code:
+            raise ValueError(f"{self.code}: an instrument cannot be its own parent.")
+
+    def denunciation_effective(self, received: dt.date) -> dt.date:
+        """Date a denunciation received on ``received`` takes effect (UNTOC art. 40(1))."""
+        if self.denunciation_delay_days is not None:
+            return received + dt.timedelta(days=self.denunciation_delay_days)
+        return add_years(received, self.denunciation_delay_years)
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """Same day and month ``years`` later; 29 February becomes 28 February in common years."""
+    year = day.year + years
+    if day.month == 2 and day.day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)
+    return day.replace(year=year)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An action the rules refuse; it is not taken into account. ``reason`` is a sentence."""
+
+    action: Action
+    reason: str
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """The official entry-into-force date disagrees with what the known actions imply.
+
+    ``qualifying`` is how many instruments counting toward the threshold are known.
+    """
+
+    instrument: str
+    official: dt.date | None
+    derived: dt.date | None
+    message: str
+    qualifying: int = 0
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Head counts for one instrument on one date.
+
+    * ``signatories``: participants that have signed on or before the date, whatever happened
+      afterwards (the UNTC "signatories" column counts signatures ever made, including those
+      of States that later ratified).
+    * ``contracting``: consent deposited, instrument not yet in force for them, not denounced.
+    * ``parties``: the instrument is in force for them (status ``PARTY``).
+    * ``denounced``: their denunciation has taken effect.
+
+    ``contracting``, ``parties`` and ``denounced`` are exclusive statuses; a participant can be
+    among the signatories and in one of them.
+    """
+
+    signatories: int = 0
+    contracting: int = 0
+    parties: int = 0
+    denounced: int = 0
+
+
+@dataclass(frozen=True)
+class InstrumentHistory:
+    """A participant's dealings with one instrument, for its profile page."""
+
+    instrument: str
+    actions: tuple[Action, ...]
+    refusals: tuple[Refusal, ...]
+    signature: dt.date | None
+    consent: Action | None
+    in_force: dt.date | None
+    denunciation: Action | None
+    denunciation_effective: dt.date | None
+    denounced_through: str | None  # the Convention's code when art. 40(3) applied
+
+
+# Article numbers of the final clauses, for the sentences of refusals and discrepancies.
+_EIF_ARTICLE = {"UNTOC": "art. 38", "TIP": "art. 17", "SOM": "art. 22", "FIREARMS": "art. 18"}
+_DENUNCIATION_ARTICLE = {
+    "UNTOC": "art. 40",
+    "TIP": "art. 19",
+    "SOM": "art. 24",
+    "FIREARMS": "art. 20",
+}
+_VERB = {
+    ActionKind.SIGNATURE: "sign",
+    ActionKind.RATIFICATION: "ratify",
+    ActionKind.ACCEPTANCE: "accept",
+    ActionKind.APPROVAL: "approve",
+    ActionKind.ACCESSION: "accede to",
+    ActionKind.SUCCESSION: "succeed to",
+    ActionKind.FORMAL_CONFIRMATION: "formally confirm",
+    ActionKind.CONSENT_UNSPECIFIED: "consent to be bound by",
+    ActionKind.DENUNCIATION: "denounce",
+}
+_NOUN = {
+    ActionKind.RATIFICATION: "instrument of ratification",
+    ActionKind.ACCEPTANCE: "instrument of acceptance",
+    ActionKind.APPROVAL: "instrument of approval",
+    ActionKind.ACCESSION: "instrument of accession",
+    ActionKind.SUCCESSION: "notification of succession",
+    ActionKind.FORMAL_CONFIRMATION: "instrument of formal confirmation",
+    ActionKind.CONSENT_UNSPECIFIED: "instrument of consent (type not stated by the source)",
+}
+
+
+def _cite(code: str, table: dict[str, str], paragraph: str) -> str:
+    article = table.get(code)
+    return f"{code} {article}({paragraph})" if article else f"the final clauses of {code}"
+
+
+def _rank(kind: ActionKind) -> int:
+    """Same-day order for one participant: signature, then consent, then denunciation."""
+    if kind is ActionKind.SIGNATURE:
+        return 0
+    return 2 if kind is ActionKind.DENUNCIATION else 1
+
+
+@dataclass
+class _Record:
+    """Working state of one participant towards one instrument."""
+
+    participant: str
+    instrument: str
+    actions: list[Action] = field(default_factory=list)
+    signature: Action | None = None
+    consent: Action | None = None
+    denunciation: Action | None = None
+    denunciation_effective: dt.date | None = None
+    denounced_through: str | None = None
+    in_force: dt.date | None = None
+
+    def status(self, on: dt.date) -> Status:
+        if self.denunciation_effective is not None and on >= self.denunciation_effective:
+            return Status.DENOUNCED
+        if self.in_force is not None and on >= self.in_force:
+            return Status.PARTY
+        if self.consent is not None and on >= self.consent.date:
+            return Status.CONTRACTING
+        if self.signature is not None and on >= self.signature.date:
+            return Status.SIGNATORY
+        return Status.NONE
+
+    def transitions(self) -> list[tuple[dt.date, Status, Status]]:
+        """(date, old status, new status) for every change, derived from ``status`` itself."""
+        points = sorted(
+            {
+                day
+                for day in (
+                    self.signature.date if self.signature else None,
+                    self.consent.date if self.consent else None,
+                    self.in_force,
+                    self.denunciation_effective,
+                )
+                if day is not None
+            }
+        )
+        changes, previous = [], Status.NONE
+        for day in points:
+            current = self.status(day)
+            if current != previous:
+                changes.append((day, previous, current))
+                previous = current
+        return changes
+
+
+_COUNTED = {
+    Status.CONTRACTING: "contracting",
+    Status.PARTY: "parties",
+    Status.DENOUNCED: "denounced",
+}
+
+
+class TreatyEngine:
+    """Applies the final clauses to a set of actions. See the module docstring for the rules.
+
+    Construction sorts the actions (date, Convention before Protocols, signature before consent
+    before denunciation, participant, instrument) and checks each against the rules; a refused
+    action is recorded in ``refusals`` and ignored. Then the entry-into-force dates are derived
+    (Convention first), each participant's own date, the art. 40(3) cascade, and any
+    disagreement with the official dates in ``discrepancies``. Cost: O(n log n) in the number of
+    actions; ``status`` is O(1) and ``statuses``/``counts`` are O(participants) date comparisons.
+    """
+
+    def __init__(
+        self,
+        instruments: Iterable[Instrument],
+        participants: Iterable[Participant],
+        actions: Iterable[Action],
+    ) -> None:
+        self._instruments: dict[str, Instrument] = {}
+        for instrument in instruments:
+            if instrument.code in self._instruments:
+                raise ValueError(f"Instrument {instrument.code} is given twice.")
+            self._instruments[instrument.code] = instrument
+        self._participants: dict[str, Participant] = {}
+        for participant in participants:
+            if participant.code in self._participants:
+                raise ValueError(f"Participant {participant.code} is given twice.")
+            self._participants[participant.code] = participant
+        self._depth = {code: self._depth_of(code) for code in self._instruments}
+        #: Instrument codes, the Convention before its Protocols, then alphabetical.
+        self.instrument_order: list[str] = sorted(
+            self._instruments, key=lambda code: (self._depth[code], code)
+        )
+        self._children: dict[str, list[str]] = defaultdict(list)
+        for code in self.instrument_order:
+            parent = self._instruments[code].parent
+            if parent is not None:
+                self._children[parent].append(code)
+
+        self._records: dict[str, dict[str, _Record]] = {code: {} for code in self._instruments}
+        self.refusals: list[Refusal] = []
+        #: Accepted actions the rules could not verify because the data are partial.
+        self.unverified: list[Refusal] = []
+        self._unverified_reason: str | None = None
+        for action in sorted(actions, key=self._sort_key):
+            self._unverified_reason = None
+            reason = self._check(action)
+            if reason is not None:
+                self.refusals.append(Refusal(action, reason))
+            else:
+                if self._unverified_reason:
+                    self.unverified.append(Refusal(action, self._unverified_reason))
+                self._apply(action)
+
+        self._cascade_denunciations()
+        self._qualifying: dict[str, list[Action]] = {}
+        self._derived: dict[str, dt.date | None] = {}
+        for code in self.instrument_order:
+            self._derive(code)
+            self._derive_participants(code)
+        self.discrepancies: list[Discrepancy] = [
+            d for d in (self._discrepancy(code) for code in self.instrument_order) if d
+        ]
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _depth_of(self, code: str) -> int:
+        depth, seen, current = 0, {code}, self._instruments[code]
+        while current.parent is not None:
+            if current.parent not in self._instruments:
+                raise ValueError(f"{current.code}: its parent {current.parent} is not given.")
+            if current.parent in seen:
+                raise ValueError(f"{code}: the parent chain loops back on itself.")
+            seen.add(current.parent)
+            current = self._instruments[current.parent]
+            depth += 1
+        return depth
+
+    def _sort_key(self, action: Action) -> tuple:
+        return (
+            action.date,
+            self._depth.get(action.instrument, 0),
+            _rank(action.kind),
+            action.participant,
+            action.instrument,
+            action.kind.value,
+        )
+
+    def _label(self, participant: str) -> str:
+        known = self._participants.get(participant)
+        return known.label if known else participant
+
+    def _check(self, action: Action) -> str | None:
+        """The reason ``action`` is refused given the actions accepted so far, or None."""
+        who = self._label(action.participant)
+        head = f"{who} cannot {_VERB[action.kind]} {action.instrument} on {action.date}"
+        instrument = self._instruments.get(action.instrument)
+        if instrument is None:
+            return f"{head}: no instrument with the code {action.instrument!r} is known."
+        if action.participant not in self._participants:
+            return f"{head}: {action.participant!r} is not a known participant."
+        record = self._records[action.instrument].get(action.participant)
+        if action.kind is ActionKind.SIGNATURE:
+            return self._check_signature(head, record)
+        if action.kind is ActionKind.DENUNCIATION:
+            return self._check_denunciation(head, action, instrument, record)
+        return self._check_consent(head, action, instrument, record)
+
+    def _check_signature(self, head: str, record: _Record | None) -> str | None:
+        if record is None:
+            return None
+        if record.signature is not None:
+            return f"{head}: it already signed it on {record.signature.date}."
+        if record.consent is not None:
+            consent = record.consent
+            return (
+                f"{head}: it already deposited its {_NOUN[consent.kind]} on {consent.date}, "
+                "so there is nothing left to sign."
+            )
+        return None
+
+    def _check_consent(
+        self, head: str, action: Action, instrument: Instrument, record: _Record | None
+    ) -> str | None:
+        if record is not None and record.denunciation is not None:
+            denunciation = record.denunciation
+            return (
+                f"{head}: it denounced {action.instrument} on {denunciation.date} (effective "
+                f"{record.denunciation_effective}); joining again after a denunciation is not "
+                "handled by these rules."
+            )
+        if record is not None and record.consent is not None:
+            consent = record.consent
+            return (
+                f"{head}: it is already bound by its {_NOUN[consent.kind]} of {consent.date}; "
+                "a second instrument is a duplicate."
+            )
+        parent = instrument.parent
+        if parent is None:
+            return None
+        cite = _cite(parent, {"UNTOC": "art. 37"}, "2")
+        parent_record = self._records[parent].get(action.participant)
+        parent_consent = parent_record.consent if parent_record else None
+        if parent_consent is None:
+            if not self._instruments[parent].actions_complete:
+                self._unverified_reason = (
+                    f"{self._label(action.participant)}'s {_NOUN[action.kind]} of "
+                    f"{action.instrument} ({action.date}) is accepted but not verified: no "
+                    f"consent to {parent} is known for it, and the known {parent} actions are "
+                    f"incomplete ({cite})."
+                )
+                return None
+            return f"{head}: it is not a party to the Convention ({cite})."
+        if parent_consent.date > action.date:
+            return (
+                f"{head}: it is not yet a party to the Convention ({parent}); its "
+                f"{_NOUN[parent_consent.kind]} is dated {parent_consent.date} ({cite})."
+            )
+        effective = parent_record.denunciation_effective if parent_record else None
+        if effective is not None and effective <= action.date:
+            return (
+                f"{head}: its denunciation of {parent} took effect on {effective}, so it is no "
+                f"longer a party to the Convention ({cite})."
+            )
+        return None
+
+    def _check_denunciation(
+        self, head: str, action: Action, instrument: Instrument, record: _Record | None
+    ) -> str | None:
+        cite = _cite(action.instrument, _DENUNCIATION_ARTICLE, "1")
+        if record is None or record.consent is None:
+            return f"{head}: it has not consented to be bound by it, and only a Party may ({cite})."
+        if record.consent.date > action.date:
+            return (
+                f"{head}: its {_NOUN[record.consent.kind]} is dated {record.consent.date}, "
+                f"later than the notice; only a Party may denounce ({cite})."
+            )
+        if record.denunciation is not None:
+            return (
+                f"{head}: it already gave notice of denunciation on {record.denunciation.date} "
+                f"(effective {record.denunciation_effective})."
+            )
+        if instrument.parent is not None:
+            parent_record = self._records[instrument.parent].get(action.participant)
+            effective = parent_record.denunciation_effective if parent_record else None
+            if effective is not None and effective <= action.date:
+                return (
+                    f"{head}: its denunciation of {instrument.parent}, effective {effective}, "
+                    f"already entailed the denunciation of {action.instrument} "
+                    f"({_cite(instrument.parent, _DENUNCIATION_ARTICLE, '3')})."
+                )
+        return None
+
+    def _apply(self, action: Action) -> None:
+        records = self._records[action.instrument]
+        record = records.get(action.participant)
+        if record is None:
+            record = records[action.participant] = _Record(action.participant, action.instrument)
+        record.actions.append(action)
+        if action.kind is ActionKind.SIGNATURE:
+            record.signature = action
+        elif action.kind is ActionKind.DENUNCIATION:
+            record.denunciation = action
+            instrument = self._instruments[action.instrument]
+            record.denunciation_effective = instrument.denunciation_effective(action.date)
+        else:
+            record.consent = action
+
+    def _cascade_denunciations(self) -> None:
+        """UNTOC art. 40(3): denouncing the Convention denounces its Protocols, same date."""
+        for code in self.instrument_order:  # parents first, so cascades run down the chain
+            for record in self._records[code].values():
+                effective = record.denunciation_effective
+                if effective is None:
+                    continue
+                for child in self._children.get(code, ()):
+                    child_record = self._records[child].get(record.participant)
+                    if child_record is None or child_record.consent is None:
+                        continue
+                    own = child_record.denunciation_effective
+                    if own is None or effective < own:
+                        child_record.denunciation_effective = effective
+                        child_record.denounced_through = record.denounced_through or code
+
+    def _derive(self, code: str) -> None:
+        """Art. 38(1) and Protocol equivalents: 90th day after the 40th counted instrument."""
+        instrument = self._instruments[code]
+        qualifying = sorted(
+            (
+                record.consent
+                for record in self._records[code].values()
+                if record.consent is not None
+                and record.consent.kind in THRESHOLD_KINDS
+                and not self._participants[record.participant].is_reio
+            ),
+            key=lambda action: (action.date, action.participant),
+        )
+        self._qualifying[code] = qualifying
+        if len(qualifying) < instrument.threshold:
+            self._derived[code] = None
+            return
+        own = qualifying[instrument.threshold - 1].date + dt.timedelta(
+            days=instrument.initial_delay_days
+        )
+        if instrument.parent is not None:
+            parent_date = self.entry_into_force(instrument.parent)
+            if parent_date is None:
+                self._derived[code] = None
+                return
+            own = max(own, parent_date)
+        self._derived[code] = own
+
+    def _derive_participants(self, code: str) -> None:
+        """Art. 38(2) and Protocol equivalents; see the module docstring for the formula."""
+        instrument = self._instruments[code]
+        general = self.entry_into_force(code)
+        for record in self._records[code].values():
+            record.in_force = None
+            if record.consent is None or general is None:
+                continue
+            day = max(general, record.consent.date + dt.timedelta(days=instrument.later_delay_days))
+            if instrument.parent is not None:
+                parent_record = self._records[instrument.parent].get(record.participant)
+                parent_day = parent_record.in_force if parent_record else None
+                if parent_day is None:
+                    continue
+                day = max(day, parent_day)
+            if record.denunciation_effective is not None and record.denunciation_effective <= day:
+                continue  # denounced before it could enter into force for this participant
+            record.in_force = day
+
+    def _discrepancy(self, code: str) -> Discrepancy | None:
+        instrument = self._instruments[code]
+        official, derived = instrument.official_entry_into_force, self._derived[code]
+        if official is None or official == derived:
+            return None
+        qualifying = self._qualifying[code]
+        known = len(qualifying)
+        if derived is None:
+            if known < instrument.threshold:
+                latest = official - dt.timedelta(days=instrument.initial_delay_days)
+                by_then = sum(1 for action in qualifying if action.date <= latest)
+                message = (
+                    f"Known actions give only {known} qualifying instruments for {code}, fewer "
+                    f"than the {instrument.threshold} needed; using the official date "
+                    f"{official} (sourced). {by_then} of them were deposited on or before "
+                    f"{latest}, the latest date on which the {_ordinal(instrument.threshold)} "
+                    f"instrument can have been deposited for entry into force on {official}."
+                )
+            else:
+                message = (
+                    f"Known actions give {known} qualifying instruments for {code}, but the "
+                    f"Convention {instrument.parent} has no known entry into force, which "
+                    f"{code} cannot precede; using the official date {official} (sourced)."
+                )
+        else:
+            nth = qualifying[instrument.threshold - 1]
+            message = (
+                f"Known actions imply {derived} but the official date is {official}. The "
+                f"{_ordinal(instrument.threshold)} qualifying instrument known for {code} is "
+                f"{self._label(nth.participant)}'s of {nth.date}"
+            )
+            if instrument.parent is not None and derived == self.entry_into_force(
+                instrument.parent
+            ):
+                message += f", and {code} cannot enter into force before {instrument.parent}"
+            message += "; using the official date."
+        return Discrepancy(code, official, derived, message, known)
+
+    # -- queries ----------------------------------------------------------------------------
+
+    def _instrument(self, code: str) -> Instrument:
+        try:
+            return self._instruments[code]
+        except KeyError:
+            raise KeyError(f"No instrument with the code {code!r} is known.") from None
+
+    def instrument(self, code: str) -> Instrument:
+        return self._instrument(code)
+
+    def participant(self, code: str) -> Participant:
+        return self._participants[code]
+
+    def validate(self, action: Action) -> Refusal | None:
+        """Would ``action`` be refused, given the actions already accepted? Same rules as at
+        construction; the engine is not changed."""
+        reason = self._check(action)
+        return Refusal(action, reason) if reason is not None else None
+
+    def derived_entry_into_force(self, instrument: str) -> dt.date | None:
+        """What the known actions imply: ``initial_delay_days`` after the ``threshold``-th
+        counted instrument, and for a Protocol not before the Convention's entry into force
+        (the Convention's official date when given). None if too few instruments are known."""
+        self._instrument(instrument)
+        return self._derived[instrument]
+
+    def entry_into_force(self, instrument: str) -> dt.date | None:
+        """The official date when one is given (a sourced fact), else the derived date."""
+        official = self._instrument(instrument).official_entry_into_force
+        return official if official is not None else self._derived[instrument]
+
+    def qualifying_instruments(self, instrument: str) -> list[Action]:
+        """The known instruments counting toward the threshold, in order of deposit."""
+        self._instrument(instrument)
+        return list(self._qualifying[instrument])
+
+    def entry_into_force_for(self, participant: str, instrument: str) -> dt.date | None:
+        """Date the instrument entered (or will enter) into force for ``participant``; None if
+        it has not consented, the instrument has no known entry into force, or its
+        denunciation took effect first."""
+        self._instrument(instrument)
+        record = self._records[instrument].get(participant)
+        return record.in_force if record else None
+
+    def status(self, participant: str, instrument: str, on: dt.date) -> Status:
+        self._instrument(instrument)
+        record = self._records[instrument].get(participant)
+        return record.status(on) if record else Status.NONE
+
+    def statuses(self, instrument: str, on: dt.date) -> dict[str, Status]:
+        """Every participant with an accepted action on ``instrument`` (even a later one, which
+        gives ``NONE``), by participant code."""
+        self._instrument(instrument)
+        records = self._records[instrument]
+        return {code: records[code].status(on) for code in sorted(records)}
+
+    def counts(self, instrument: str, on: dt.date) -> Counts:
+        """Head counts on ``on``; see ``Counts`` for the definitions."""
+        self._instrument(instrument)
+        tally = dict.fromkeys(_COUNTED.values(), 0)
+        signatories = 0
+        for record in self._records[instrument].values():
+            if record.signature is not None and record.signature.date <= on:
+                signatories += 1
+            status = record.status(on)
+            if status in _COUNTED:
+                tally[_COUNTED[status]] += 1
+        return Counts(signatories=signatories, **tally)
+
+    def timeline(
+        self, instrument: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[tuple[dt.date, Counts]]:
+        """Counts as a step function: one point per date on which a count changes, each
+        giving the counts from that date on. With ``start``, the first point is ``start``
+        itself (the counts then in force); points after ``end`` are left out. Built by one
+        sweep over the sorted status changes, not by calling ``counts`` per date."""
+        self._instrument(instrument)
+        names = [f.name for f in fields(Counts)]
+        deltas: dict[dt.date, dict[str, int]] = defaultdict(lambda: dict.fromkeys(names, 0))
+        for record in self._records[instrument].values():
+            if record.signature is not None:
+                deltas[record.signature.date]["signatories"] += 1
+            for day, old, new in record.transitions():
+                if old in _COUNTED:
+                    deltas[day][_COUNTED[old]] -= 1
+                if new in _COUNTED:
+                    deltas[day][_COUNTED[new]] += 1
+        running = dict.fromkeys(names, 0)
+        points: list[tuple[dt.date, Counts]] = []
+        previous = Counts()
+        days = sorted(deltas)
+        if start is not None:
+            for day in days:
+                if day > start:
+                    break
+                for name, delta in deltas[day].items():
+                    running[name] += delta
+            previous = Counts(**running)
+            days = [day for day in days if day > start]
+            if end is None or start <= end:
+                points.append((start, previous))
+        for day in days:
+            if end is not None and day > end:
+                break
+            for name, delta in deltas[day].items():
+                running[name] += delta
+            current = Counts(**running)
+            if current != previous:
+                points.append((day, current))
+                previous = current
+        return points
+
+    def history(self, participant: str) -> list[InstrumentHistory]:
+        """Per instrument (Convention first) the participant's accepted and refused actions
+        and the dates derived from them."""
+        refused: dict[str, list[Refusal]] = defaultdict(list)
+        for refusal in self.refusals:
+            if refusal.action.participant == participant:
+                refused[refusal.action.instrument].append(refusal)
+        result = []
+        for code in self.instrument_order:
+            record = self._records[code].get(participant)
+            if record is None and code not in refused:
+                continue
+            record = record or _Record(participant, code)
+            result.append(
+                InstrumentHistory(
+                    instrument=code,
+                    actions=tuple(record.actions),
+                    refusals=tuple(refused.get(code, ())),
+                    signature=record.signature.date if record.signature else None,
+                    consent=record.consent,
+                    in_force=record.in_force,
+                    denunciation=record.denunciation,
+                    denunciation_effective=record.denunciation_effective,
+                    denounced_through=record.denounced_through,
+                )
+            )
+        return result
+
+
+def _ordinal(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

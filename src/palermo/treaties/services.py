@@ -1,0 +1,179 @@
+"""Every write of the Treaties module. Each checks permission, validates against the rule engine,
+writes in one transaction and is audited."""
+
+import csv
+import json
+from datetime import date
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from palermo.core.permissions import require
+from palermo.core.services import audited
+
+from . import rules
+from .models import Article, Declaration, Instrument, StatusSnapshot, TreatyAction
+from .queries import engine_inputs
+
+DATA = Path(__file__).resolve().parent / "data"
+
+# The instruments this module ships, in display order; texts from data/*.json.
+SHIPPED = [
+    {
+        "code": "UNTOC",
+        "file": "untoc.json",
+        "short_title": "Organized Crime Convention",
+        "number": "XVIII-12",
+        "parent": None,
+    },
+    {
+        "code": "TIP",
+        "file": "tip.json",
+        "short_title": "Trafficking in Persons Protocol",
+        "number": "XVIII-12-a",
+        "parent": "UNTOC",
+    },
+    {
+        "code": "SOM",
+        "file": "som.json",
+        "short_title": "Smuggling of Migrants Protocol",
+        "number": "XVIII-12-b",
+        "parent": "UNTOC",
+    },
+    {
+        "code": "FIREARMS",
+        "file": "firearms.json",
+        "short_title": "Firearms Protocol",
+        "number": "XVIII-12-c",
+        "parent": "UNTOC",
+    },
+]
+
+
+@transaction.atomic
+def load_instruments(*, acting_user=None) -> dict:
+    """Create or update the shipped instruments, their articles and the official status facts."""
+    counts = {
+        row["untc_mtdsg_no"]: row
+        for row in csv.DictReader(
+            (DATA / "untoc_instruments_status_counts.csv").open(encoding="utf-8")
+        )
+    }
+    articles = 0
+    with audited(acting_user):
+        for order, spec in enumerate(SHIPPED):
+            data = json.loads((DATA / spec["file"]).read_text(encoding="utf-8"))
+            facts = counts[spec["number"]]
+            instrument, _ = Instrument.objects.update_or_create(
+                code=spec["code"],
+                defaults={
+                    "short_title": spec["short_title"],
+                    "title": facts["instrument"],
+                    "parent": Instrument.objects.get(code=spec["parent"])
+                    if spec["parent"]
+                    else None,
+                    "depositary_number": spec["number"],
+                    "adopted": date.fromisoformat(facts["adopted"]),
+                    "official_entry_into_force": date.fromisoformat(facts["entry_into_force"]),
+                    "entry_into_force_source": facts["source_url"],
+                    "preamble": data.get("preamble", ""),
+                    "closing": data.get("closing", ""),
+                    "text_source": f"{data['source']} @ {data.get('source_commit', '')}",
+                    "order": order,
+                },
+            )
+            StatusSnapshot.objects.update_or_create(
+                instrument=instrument,
+                as_at=date.fromisoformat(facts["status_as_at"]),
+                defaults={
+                    "signatories": int(facts["signatories"]),
+                    "parties": int(facts["parties"]),
+                    "source_url": facts["source_url"],
+                },
+            )
+            chapter_of = {}
+            for chapter in data.get("chapters", []):
+                for number in chapter.get("articles", []):
+                    chapter_of[str(number)] = f"{chapter['number']}. {chapter['title']}"
+            for position, article in enumerate(data["articles"], start=1):
+                Article.objects.update_or_create(
+                    instrument=instrument,
+                    number=str(article["number"]),
+                    defaults={
+                        "title": article["title"],
+                        "text": article["text"],
+                        "position": position,
+                        "chapter": chapter_of.get(str(article["number"]), ""),
+                    },
+                )
+                articles += 1
+    return {"instruments": len(SHIPPED), "articles": articles}
+
+
+def check_action(action: rules.Action) -> None:
+    """Raise ValidationError with the rule engine's reason if the action would be refused."""
+    engine = rules.TreatyEngine(*engine_inputs())
+    refusal = engine.validate(action)
+    if refusal is not None:
+        raise ValidationError(refusal.reason)
+
+
+def record_action(
+    *,
+    acting_user,
+    participant,
+    instrument,
+    kind: str,
+    date: date,
+    source: str,
+    source_text: str = "",
+    footnotes: str = "",
+) -> TreatyAction:
+    require(acting_user, "treaties.add_treatyaction")
+    with transaction.atomic(), audited(acting_user):
+        check_action(rules.Action(participant.code, instrument.code, rules.ActionKind(kind), date))
+        action = TreatyAction(
+            participant=participant,
+            instrument=instrument,
+            kind=kind,
+            date=date,
+            source=source,
+            source_text=source_text,
+            footnotes=footnotes,
+        )
+        action.full_clean()
+        action.save()
+    return action
+
+
+def delete_action(*, acting_user, action: TreatyAction) -> None:
+    require(acting_user, "treaties.delete_treatyaction")
+    with transaction.atomic(), audited(acting_user):
+        action.delete()
+
+
+def save_declaration(*, acting_user, declaration: Declaration) -> Declaration:
+    """Create or update a reservation, declaration or notification of one participant."""
+    perm = "treaties.change_declaration" if declaration.pk else "treaties.add_declaration"
+    require(acting_user, perm, declaration)
+    if declaration.pk:
+        # The State it belongs to cannot be changed by someone who acts for one State only.
+        stored = Declaration.objects.get(pk=declaration.pk)
+        require(acting_user, perm, stored)
+    with transaction.atomic(), audited(acting_user):
+        declaration.full_clean()
+        declaration.save()
+    if not acting_user.has_perm("treaties.change_instrument"):
+        from palermo.core.choices import Role
+        from palermo.core.models import User
+        from palermo.core.services import notify
+
+        secretariat = User.objects.filter(role_assignments__role=Role.SECRETARIAT).distinct()
+        notify(
+            secretariat,
+            title=f"{declaration.participant.name} updated: {declaration.get_subject_display()}",
+            body=f"Recorded by {acting_user}.",
+            url=f"/treaties/participants/{declaration.participant.code}/",
+        )
+    return declaration

@@ -1,0 +1,39 @@
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from palermo.core.tables import PalermoTable
+
+from .choices import Status
+
+
+class StatusTable(PalermoTable):
+    name = tables.Column(
+        verbose_name=_("Participant"),
+        linkify=lambda record: reverse("treaties:participant", args=[record["code"]]),
+    )
+    code = tables.Column(verbose_name=_("ISO code"))
+    region = tables.Column(verbose_name=_("Region"))
+    group = tables.Column(verbose_name=_("UN regional group"))
+    status = tables.Column(verbose_name=_("Status"))
+    in_force_from = tables.DateColumn(
+        verbose_name=_("In force for it from"), format="Y-m-d", default="—"
+    )
+
+    class Meta(PalermoTable.Meta):
+        order_by = ("name",)
+        exclude = ()
+
+    def render_status(self, value):
+        return format_html('<span class="status status-{}">{}</span>', value, Status(value).label)
+
+    def value_status(self, value):
+        return str(Status(value).label)
+
+
+class ActionTable(PalermoTable):
+    instrument = tables.Column(verbose_name=_("Instrument"))
+    kind = tables.Column(verbose_name=_("Action"))
+    date = tables.DateColumn(format="Y-m-d", verbose_name=_("Date"))
+    source = tables.Column(verbose_name=_("Source"))

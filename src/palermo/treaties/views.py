@@ -1,0 +1,357 @@
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django_tables2.export import ExportMixin
+from django_tables2.views import SingleTableMixin
+
+from palermo.core.models import Participant
+
+from . import services
+from .choices import STATUS_COLORS, Status
+from .forms import DeclarationForm, StatusFilterForm, TreatyActionForm
+from .models import Article, Declaration, Instrument, TreatyAction
+from .queries import get_engine, instruments, status_rows
+from .tables import StatusTable
+
+
+def _partial_notice(instrument_list):
+    return [i for i in instrument_list if not i.actions_complete]
+
+
+def instrument_list(request):
+    engine = get_engine()
+    today = date.today()
+    items = []
+    for instrument in instruments().prefetch_related("snapshots"):
+        snapshot = next(iter(instrument.snapshots.all()), None)
+        items.append(
+            {
+                "instrument": instrument,
+                "counts": engine.counts(instrument.code, today),
+                "entry_into_force": engine.entry_into_force(instrument.code),
+                "derived": engine.derived_entry_into_force(instrument.code),
+                "discrepancy": next(
+                    (d for d in engine.discrepancies if d.instrument == instrument.code), None
+                ),
+                "snapshot": snapshot,
+            }
+        )
+    return render(
+        request,
+        "treaties/instrument_list.html",
+        {
+            "items": items,
+            "partial": _partial_notice([i["instrument"] for i in items]),
+        },
+    )
+
+
+def _highlight(text: str, query: str) -> str:
+    escaped = escape(text)
+    if not query:
+        return escaped
+    pattern = re.compile(re.escape(escape(query)), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
+
+
+def instrument_detail(request, code):
+    instrument = get_object_or_404(Instrument.objects.select_related("parent"), code=code.upper())
+    query = request.GET.get("q", "").strip()
+    articles = instrument.articles.all()
+    results = []
+    if query:
+        for article in articles.filter(Q(text__icontains=query) | Q(title__icontains=query)):
+            hits = [
+                mark_safe(_highlight(p, query))
+                for p in article.paragraphs
+                if query.lower() in p.lower()
+            ]
+            results.append(
+                {
+                    "article": article,
+                    "hits": hits,
+                    "title": mark_safe(_highlight(article.title, query)),
+                }
+            )
+    engine = get_engine()
+    context = {
+        "instrument": instrument,
+        "articles": articles,
+        "query": query,
+        "results": results,
+        "entry_into_force": engine.entry_into_force(instrument.code),
+        "derived": engine.derived_entry_into_force(instrument.code),
+        "discrepancy": next(
+            (d for d in engine.discrepancies if d.instrument == instrument.code), None
+        ),
+        "counts": engine.counts(instrument.code, date.today()),
+    }
+    if request.htmx and query is not None and request.htmx.target == "search-results":
+        return render(request, "treaties/instrument_detail.html#search", context)
+    return render(request, "treaties/instrument_detail.html", context)
+
+
+def article_detail(request, code, number):
+    article = get_object_or_404(
+        Article.objects.select_related("instrument"), instrument__code=code.upper(), number=number
+    )
+    siblings = list(article.instrument.articles.values_list("number", flat=True))
+    index = siblings.index(article.number)
+    declarations = Declaration.objects.with_related().filter(article=article)
+    return render(
+        request,
+        "treaties/article_detail.html",
+        {
+            "article": article,
+            "declarations": declarations,
+            "previous": siblings[index - 1] if index > 0 else None,
+            "next": siblings[index + 1] if index + 1 < len(siblings) else None,
+        },
+    )
+
+
+class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
+    """Every participant with its status towards one instrument on a chosen date."""
+
+    template_name = "treaties/participant_list.html"
+    table_class = StatusTable
+    paginate_by = 50
+    export_formats = ("csv", "xlsx")
+    export_trigger_param = "_export"
+
+    def get_form(self):
+        if not hasattr(self, "_form"):
+            self._form = StatusFilterForm(self.request.GET or None)
+            if not self._form.is_bound:
+                self._form = StatusFilterForm({})
+            self._form.is_valid()
+        return self._form
+
+    def get_table_data(self):
+        form = self.get_form()
+        data = form.cleaned_data
+        participants = form.filter_participants(Participant.objects.with_regions())
+        rows = status_rows(data["instrument"], data["on"], participants)
+        if data.get("status"):
+            rows = [r for r in rows if r["status"] == data["status"]]
+        return rows
+
+    def get_export_filename(self, export_format):
+        data = self.get_form().cleaned_data
+        return f"palermo-status-{data['instrument'].code}-{data['on']}.{export_format}"
+
+    def get_template_names(self):
+        if self.request.htmx and not self.request.htmx.boosted:
+            return [f"{self.template_name}#results"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.get_form()
+        data = form.cleaned_data
+        engine = get_engine()
+        context.update(
+            form=form,
+            filter=form,
+            instrument=data["instrument"],
+            on=data["on"],
+            counts=engine.counts(data["instrument"].code, data["on"]),
+            export_formats=self.export_formats,
+            title=_("Participants"),
+            partial=_partial_notice(list(instruments())),
+        )
+        return context
+
+
+def participant_detail(request, code):
+    participant = get_object_or_404(Participant.objects.with_regions(), code=code.upper())
+    form = StatusFilterForm(request.GET or {})
+    form.is_valid()
+    on = form.cleaned_data.get("on") or date.today()
+    engine = get_engine()
+    all_instruments = list(instruments())
+    by_code = {i.code: i for i in all_instruments}
+    actions = {}
+    for action in TreatyAction.objects.filter(participant=participant).select_related("instrument"):
+        actions.setdefault(action.instrument.code, []).append(action)
+    rows = []
+    for history in engine.history(participant.code):
+        rows.append(
+            {
+                "instrument": by_code.get(history.instrument),
+                "history": history,
+                "status": Status(engine.status(participant.code, history.instrument, on)),
+                "actions": actions.get(history.instrument, []),
+            }
+        )
+    seen = {r["instrument"].code for r in rows if r["instrument"]}
+    for instrument in all_instruments:
+        if instrument.code not in seen:
+            rows.append(
+                {"instrument": instrument, "history": None, "status": Status.NONE, "actions": []}
+            )
+    rows.sort(key=lambda r: r["instrument"].order)
+    declarations = Declaration.objects.with_related().filter(participant=participant)
+    return render(
+        request,
+        "treaties/participant_detail.html",
+        {
+            "participant": participant,
+            "rows": rows,
+            "on": on,
+            "declarations": declarations,
+            "notes": [n for n in engine.unverified if n.action.participant == participant.code],
+            "can_add_declaration": request.user.has_perm("treaties.add_declaration", participant),
+            "partial": _partial_notice(all_instruments),
+        },
+    )
+
+
+def _chosen(request):
+    form = StatusFilterForm(request.GET or {})
+    form.is_valid()
+    return form, form.cleaned_data["instrument"], form.cleaned_data["on"]
+
+
+def world_map(request):
+    form, instrument, on = _chosen(request)
+    engine = get_engine()
+    participants = list(Participant.objects.exclude(m49_code=""))
+    values, labels, links = {}, {}, {}
+    for p in participants:
+        status = engine.status(p.code, instrument.code, on)
+        labels[p.m49_code] = p.localized_name
+        links[p.m49_code] = reverse("treaties:participant", args=[p.code])
+        if status != Status.NONE:
+            values[p.m49_code] = status.value
+    categories = [
+        {"key": s.value, "label": str(s.label), "color": STATUS_COLORS[s]}
+        for s in (Status.PARTY, Status.CONTRACTING, Status.SIGNATORY, Status.DENOUNCED)
+    ]
+    return render(
+        request,
+        "treaties/map.html",
+        {
+            "form": form,
+            "instrument": instrument,
+            "on": on,
+            "map_data": {
+                "categories": categories,
+                "values": values,
+                "labels": labels,
+                "links": links,
+            },
+            "topojson": static("vendor/countries-110m.json"),
+            "counts": engine.counts(instrument.code, on),
+            "partial": _partial_notice([instrument]),
+        },
+    )
+
+
+def timeline(request):
+    engine = get_engine()
+    series = []
+    for instrument in instruments():
+        points = engine.timeline(instrument.code)
+        series.append({"instrument": instrument, "points": points})
+    # One label axis for all instruments: every date on which any count changes.
+    dates = sorted({d for s in series for d, _counts in s["points"]})
+    datasets = []
+    for s in series:
+        values, current, i = [], 0, 0
+        points = s["points"]
+        for d in dates:
+            while i < len(points) and points[i][0] <= d:
+                current = points[i][1].parties
+                i += 1
+            values.append(current)
+        datasets.append({"label": s["instrument"].short_title, "data": values, "stepped": True})
+    chart = {
+        "type": "line",
+        "labels": [d.isoformat() for d in dates],
+        "datasets": datasets,
+        "x_title": _("Date"),
+        "y_title": _("Parties (instrument in force for them)"),
+    }
+    return render(
+        request,
+        "treaties/timeline.html",
+        {
+            "series": series,
+            "chart": chart,
+            "partial": _partial_notice(list(instruments())),
+        },
+    )
+
+
+@login_required
+def declaration_edit(request, code, pk=None):
+    participant = get_object_or_404(Participant, code=code.upper())
+    declaration = (
+        get_object_or_404(Declaration, pk=pk, participant=participant)
+        if pk
+        else Declaration(participant=participant)
+    )
+    perm = "treaties.change_declaration" if pk else "treaties.add_declaration"
+    if not request.user.has_perm(perm, participant):
+        raise PermissionDenied
+    form = DeclarationForm(
+        request.POST or None,
+        instance=declaration,
+        user=request.user,
+        initial={"participant": participant},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_declaration(acting_user=request.user, declaration=form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("treaties:participant", code=form.instance.participant.code)
+    return render(
+        request,
+        "treaties/declaration_form.html",
+        {"form": form, "participant": participant, "declaration": declaration},
+    )
+
+
+@login_required
+def action_create(request):
+    if not request.user.has_perm("treaties.add_treatyaction"):
+        raise PermissionDenied
+    form = TreatyActionForm(request.POST or None, initial=request.GET.dict())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            action = services.record_action(acting_user=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Recorded: %(action)s") % {"action": action})
+            return redirect("treaties:participant", code=action.participant.code)
+    return render(request, "treaties/action_form.html", {"form": form})
+
+
+@login_required
+def action_delete(request, pk):
+    action = get_object_or_404(TreatyAction.objects.select_related("participant"), pk=pk)
+    if not request.user.has_perm("treaties.delete_treatyaction", action):
+        raise PermissionDenied
+    if request.method != "POST":
+        raise Http404
+    services.delete_action(acting_user=request.user, action=action)
+    messages.success(request, _("Deleted."))
+    return redirect("treaties:participant", code=action.participant.code)

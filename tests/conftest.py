@@ -1,0 +1,62 @@
+"""Shared fixtures. The real reference data (M49, groups, instruments, the shipped partial treaty
+actions) and the demo users are loaded once into the test database, like setUpTestData; each
+test then runs in a transaction that is rolled back."""
+
+import pytest
+from django.test import Client
+
+from palermo.core.demo import DEMO_USERS
+
+
+def load_everything():
+    from palermo.core.demo import load_demo_users
+    from palermo.core.reference import load_reference_data
+    from palermo.treaties.demo import load_demo
+    from palermo.treaties.reference import load_treaty_reference
+
+    load_reference_data()
+    load_treaty_reference()
+    load_demo_users()
+    load_demo()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        load_everything()
+
+
+def pytest_collection_modifyitems(config, items):
+    # Browser tests use a live server whose database is flushed afterwards: run them last.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+ROLES = [username for username, _role, _state in DEMO_USERS]
+
+
+@pytest.fixture
+def user_client(db):
+    """``user_client("secretariat")`` → a test client signed in as that demo user."""
+    from palermo.core.models import User
+
+    def make(username):
+        client = Client()
+        if username:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def secretariat(db):
+    from palermo.core.models import User
+
+    return User.objects.get(username="secretariat")
+
+
+@pytest.fixture
+def focal_point(db):
+    from palermo.core.models import User
+
+    return User.objects.get(username="focal-point")
