@@ -1,6 +1,6 @@
 """Tests for palermo.treaties.parsers (pure Python; run with -p no:django).
 
-Real facts come from the CSV excerpts in /work/shared/data/treaties/ (see SOURCES.md there).
+Real facts come from the CSV excerpts in shared/data/treaties/ (see SOURCES.md there).
 The HTML fixtures in tests/treaties/data/ are reconstructed from the rows of
 untoc_parties_untc_excerpt_2024-05-04.csv; inline HTML snippets below use obviously made-up
 participant names ("Example State ...") and exist only to exercise markup and suffix handling.
@@ -25,7 +25,8 @@ from palermo.treaties.parsers import (
     split_footnotes,
 )
 
-SHARED = Path("/work/shared/data/treaties")
+# Copies of shared/data/treaties, shipped with the package.
+SHARED = Path(__file__).resolve().parents[2] / "src/palermo/treaties/data"
 DATA = Path(__file__).parent / "data"
 
 UNTC_CSV = SHARED / "untoc_parties_untc_excerpt_2024-05-04.csv"

@@ -22,7 +22,8 @@ from palermo.treaties.rules import (
     add_years,
 )
 
-DATA = Path("/work/shared/data/treaties")
+# Copies of shared/data/treaties, shipped with the package.
+DATA = Path(__file__).resolve().parents[2] / "src/palermo/treaties/data"
 D = dt.date.fromisoformat
 K = ActionKind
 
@@ -829,3 +830,45 @@ def test_a_second_signature_and_a_signature_after_consent_are_refused():
         "2001-01-01, so there is nothing left to sign.",
     ]
     assert built.counts("UNTOC", D("2002-01-01")) == Counts(signatories=1, contracting=1)
+
+
+# -- partial data: consent of unstated type, and Protocol actions that cannot be verified ------
+
+
+def _scenario(actions_complete: bool):
+    convention = Instrument("UNTOC", threshold=2, actions_complete=actions_complete)
+    protocol = Instrument("TIP", parent="UNTOC", threshold=1)
+    states = [Participant(c) for c in ("AAA", "BBB", "CCC")]
+    actions = [
+        Action("AAA", "UNTOC", K.RATIFICATION, D("2003-01-01")),
+        Action("BBB", "UNTOC", K.CONSENT_UNSPECIFIED, D("2003-02-01")),
+        Action("AAA", "TIP", K.RATIFICATION, D("2003-03-01")),
+        Action("CCC", "TIP", K.ACCESSION, D("2004-01-01")),
+    ]
+    return TreatyEngine([convention, protocol], states, actions)
+
+
+def test_consent_of_unstated_type_counts_toward_entry_into_force():
+    engine = _scenario(actions_complete=True)
+    # The second instrument (type not stated by the source) is the threshold one.
+    assert engine.derived_entry_into_force("UNTOC") == D("2003-02-01") + dt.timedelta(days=90)
+    assert engine.status("BBB", "UNTOC", D("2003-05-02")) is Status.PARTY
+
+
+def test_protocol_action_without_known_convention_consent_is_refused_when_data_are_complete():
+    engine = _scenario(actions_complete=True)
+    refused = [r.action.participant for r in engine.refusals]
+    assert refused == ["CCC"]
+    assert "art. 37(2)" in engine.refusals[0].reason
+    assert engine.status("CCC", "TIP", D("2005-01-01")) is Status.NONE
+
+
+def test_protocol_action_is_accepted_but_flagged_when_convention_data_are_partial():
+    engine = _scenario(actions_complete=False)
+    assert engine.refusals == []
+    assert [n.action.participant for n in engine.unverified] == ["CCC"]
+    assert "not verified" in engine.unverified[0].reason
+    # The Protocol's own clause applies: 30th day after the accession.
+    assert engine.entry_into_force_for("CCC", "TIP") == D("2004-01-31")
+    assert engine.status("CCC", "TIP", D("2004-01-30")) is Status.CONTRACTING
+    assert engine.status("CCC", "TIP", D("2004-01-31")) is Status.PARTY

@@ -12,7 +12,8 @@ class CoreConfig(AppConfig):
 
         from . import models, permissions  # noqa: F401  (registers the core permissions)
 
-        auditlog.register(models.Participant)
-        auditlog.register(models.RoleAssignment)
+        stamps = ["created", "updated"]
+        auditlog.register(models.Participant, exclude_fields=stamps)
+        auditlog.register(models.RoleAssignment, exclude_fields=stamps)
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
-        auditlog.register(models.ApiToken, exclude_fields=["key_hash", "last_used"])
+        auditlog.register(models.ApiToken, exclude_fields=[*stamps, "key_hash", "last_used"])

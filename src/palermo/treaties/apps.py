@@ -19,4 +19,4 @@ class TreatiesConfig(AppConfig):
             models.Declaration,
             models.StatusSnapshot,
         ):
-            auditlog.register(model)
+            auditlog.register(model, exclude_fields=["created", "updated"])

@@ -69,6 +69,7 @@ def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
     rows = []
     for p in participants:
         status = engine.status(p.code, instrument.code, on)
+        in_force = engine.entry_into_force_for(p.code, instrument.code)
         rows.append(
             {
                 "participant": p,
@@ -77,7 +78,7 @@ def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
                 "region": p.region.name if p.region else "",
                 "group": p.regional_group.name if p.regional_group else "",
                 "status": status.value,
-                "in_force_from": engine.entry_into_force_for(p.code, instrument.code),
+                "in_force_from": in_force if in_force and in_force <= on else None,
             }
         )
     return rows

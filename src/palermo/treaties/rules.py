@@ -650,9 +650,15 @@ class TreatyEngine:
             if instrument.parent is not None:
                 parent_record = self._records[instrument.parent].get(record.participant)
                 parent_day = parent_record.in_force if parent_record else None
-                if parent_day is None:
+                if parent_day is not None:
+                    day = max(day, parent_day)
+                elif parent_record is not None and parent_record.consent is not None:
+                    continue  # bound to the Convention, but it is not in force for it
+                elif self._instruments[instrument.parent].actions_complete:
                     continue
-                day = max(day, parent_day)
+                # else: the Convention's known actions are incomplete and this participant's
+                # consent to it is missing from them (an ``unverified`` action): apply the
+                # Protocol's own clause only.
             if record.denunciation_effective is not None and record.denunciation_effective <= day:
                 continue  # denounced before it could enter into force for this participant
             record.in_force = day

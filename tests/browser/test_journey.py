@@ -1,0 +1,128 @@
+"""What a visitor does and notices: language switch, participant filters (htmx), profile, map,
+timeline."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+ANDORRA_AR = "أندورا"  # pycountry's Arabic name for Andorra
+ARABIC = "العربيّة"  # the option label: Django's name_local for "ar"
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs/images"
+
+
+def test_arabic_visitor_filters_participants_and_opens_a_profile(page):
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("html")).to_have_attribute("dir", "ltr")
+
+    # The language form in the footer (Django spells it with a shadda: العربيّة).
+    page.locator("footer #language-select").select_option(label=ARABIC)
+    page.locator("footer form.language-form button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+
+    # The nav takes us to the participant list, still in Arabic.
+    page.locator("header nav .nav-links a[href$='/treaties/participants/']").click()
+    expect(page).to_have_url(re.compile(r"/treaties/participants/$"))
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.locator("#results table tbody tr")).to_have_count(50)  # one page of 50
+
+    # From here on the form talks to the server through htmx; the page itself stays.
+    page.evaluate("window.__palermoMarker = 'still here'")
+    form = page.locator("form.filters")
+    form.locator("#id_q").fill(ANDORRA_AR)
+    form.locator("#id_instrument").select_option("UNTOC")
+    form.locator("#id_on").fill("2010-07-13")
+    form.locator("button[type=submit]").click()
+
+    expect(page).to_have_url(re.compile(r"on=2010-07-13"))
+    rows = page.locator("#results table tbody tr")
+    expect(rows).to_have_count(1)
+    andorra = rows.first
+    expect(andorra).to_contain_text(ANDORRA_AR)
+    expect(andorra).to_contain_text("AND")
+    expect(andorra.locator(".status")).to_have_class(re.compile(r"\bstatus-signatory\b"))
+    expect(page.locator("#results .summary")).to_contain_text("2010-07-13")
+    assert page.evaluate("window.__palermoMarker") == "still here", "the page fully reloaded"
+    assert "q=" in page.url and "instrument=UNTOC" in page.url, page.url
+
+    if os.environ.get("PALERMO_SCREENSHOTS") == "1":
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / "participants.png"))
+
+    # The profile shows the status on the chosen date.
+    andorra.locator("a", has_text=ANDORRA_AR).click()
+    expect(page).to_have_url(re.compile(r"/treaties/participants/AND/"))
+    expect(page.locator("h1")).to_have_text(ANDORRA_AR)
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.locator("#id_on").fill("2010-07-13")
+    page.locator("form.filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"on=2010-07-13"))
+    untoc = page.locator("#profile-status tbody tr").filter(
+        has=page.locator("a[href$='/treaties/UNTOC/']")
+    )
+    expect(untoc.locator(".status")).to_have_class(re.compile(r"\bstatus-signatory\b"))
+
+    # Later: ratified on 2011-09-22, in force 30 days after → a party on 2012-01-01.
+    page.locator("#id_on").fill("2012-01-01")
+    page.locator("form.filters button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"on=2012-01-01"))
+    expect(untoc.locator(".status")).to_have_class(re.compile(r"\bstatus-party\b"))
+    expect(untoc).to_contain_text("2011-09-22")
+
+    # Back on the list, changing only the date (htmx on "change") updates the table in place.
+    for _ in range(3):  # the two dated profiles, the profile, then the pushed list URL
+        page.go_back()
+    expect(page).to_have_url(re.compile(r"/treaties/participants/\?"))
+    print("DEBUG", page.url, page.content()[:3000])
+    page.evaluate("window.__palermoMarker = 'list again'")
+    page.locator("form.filters #id_on").fill("2012-01-01")
+    page.locator("form.filters #id_on").dispatch_event("change")
+    expect(page).to_have_url(re.compile(r"on=2012-01-01"))
+    row = page.locator("#results table tbody tr")
+    expect(row).to_have_count(1)
+    expect(row.locator(".status")).to_have_class(re.compile(r"\bstatus-party\b"))
+    assert page.evaluate("window.__palermoMarker") == "list again"
+    assert page.js_errors == []
+
+
+def test_map_and_timeline_are_drawn(page):
+    page.goto("/treaties/map/?instrument=UNTOC&on=2024-01-01")
+    countries = page.locator("figure.world-map svg path.world-map-country")
+    expect(countries.nth(150)).to_be_attached()
+    assert countries.count() > 150
+    expect(page.locator("figure.world-map svg")).to_have_attribute("role", "img")
+
+    # Argentina (M49 032) is a party: drawn in the party colour; its title says so.
+    argentina = page.locator("path.world-map-country[data-m49='032']")
+    expect(argentina).to_have_attribute("data-category", "party")
+    expect(argentina).to_have_attribute("fill", "#1b6e3a")
+    colours = page.evaluate(
+        """() => Object.fromEntries(JSON.parse(document.getElementById('map-data').textContent)
+            .categories.map(c => [c.key, c.color]))"""
+    )
+    coloured = page.evaluate(
+        """() => [...document.querySelectorAll('path.world-map-country.has-value')]
+            .map(p => [p.dataset.category, p.getAttribute('fill')])"""
+    )
+    assert coloured, "no country has a status on the map"
+    assert all(fill == colours[category] for category, fill in coloured), coloured
+    expect(page.locator("path.world-map-country.no-value").first).to_have_attribute(
+        "fill", "#d9d9d9"
+    )
+
+    # Changing the instrument redraws the map through htmx.
+    page.evaluate("window.__palermoMarker = 1")
+    page.locator("form.filters #id_instrument").select_option("TIP")
+    expect(page).to_have_url(re.compile(r"instrument=TIP"))
+    expect(page.locator("figure.world-map svg path.world-map-country").nth(150)).to_be_attached()
+    assert page.evaluate("window.__palermoMarker") == 1
+
+    page.goto("/treaties/timeline/")
+    expect(page.locator("figure.chart.chart--ready canvas")).to_be_visible()
+    assert page.js_errors == []
