@@ -45,7 +45,7 @@ class Region(TimeStamped):
 class RegionalGroup(TimeStamped):
     """One of the five UN regional groups; reviewing States are drawn by group."""
 
-    code = models.SlugField(_("code"), max_length=20, primary_key=True)
+    code = models.SlugField(_("code"), max_length=40, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
 
     class Meta:
