@@ -50,8 +50,9 @@ def aliases(code):
 
 
 def test_a_valid_csv_is_written_in_full():
-    report = run_import("test-aliases", "a.csv", b"code,alias\nFRA,Gaul\nDEU,Germania\n",
-                        acting_user=None)
+    report = run_import(
+        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\nDEU,Germania\n", acting_user=None
+    )
     assert report.ok and report.created == 2
     assert "Gaul" in aliases("FRA") and "Germania" in aliases("DEU")
 
@@ -62,7 +63,9 @@ def test_one_bad_row_means_nothing_is_written_and_every_error_is_located():
     report = run_import("test-aliases", "names.csv", content, acting_user=None)
     assert not report.ok
     assert [(e.file, e.row, e.field) for e in report.errors] == [
-        ("names.csv", 3, "code"), ("names.csv", 4, "alias")]
+        ("names.csv", 3, "code"),
+        ("names.csv", 4, "alias"),
+    ]
     assert str(report.errors[0]) == "names.csv, row 3, field “code”: no participant “XXX”"
     assert "nothing was imported" in report.message
     assert aliases("FRA") == before
@@ -75,8 +78,9 @@ def test_a_missing_column_is_reported_on_the_header_row():
 
 def test_dry_run_validates_and_writes_nothing():
     before = aliases("FRA")
-    report = run_import("test-aliases", "a.csv", b"code,alias\nFRA,Gaul\n", acting_user=None,
-                        dry_run=True)
+    report = run_import(
+        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\n", acting_user=None, dry_run=True
+    )
     assert report.ok and report.created == 1 and "would be" in report.message
     assert aliases("FRA") == before
 
@@ -90,20 +94,29 @@ def test_xlsx_and_json_give_the_same_rows_as_csv():
     book.save(buffer)
     report = ImportReport("x", "a.xlsx")
     xlsx_rows = read_table("a.xlsx", buffer.getvalue(), report)
-    json_rows = read_table("a.json", json.dumps([{"code": "FRA", "alias": "Gaul"}]).encode(), report)
+    json_rows = read_table(
+        "a.json", json.dumps([{"code": "FRA", "alias": "Gaul"}]).encode(), report
+    )
     csv_rows = read_table("a.csv", b"code,alias\nFRA,Gaul\n", report)
-    assert [r.values for r in xlsx_rows] == [r.values for r in json_rows] == [r.values for r in csv_rows]
+    assert (
+        [r.values for r in xlsx_rows]
+        == [r.values for r in json_rows]
+        == [r.values for r in csv_rows]
+    )
     assert xlsx_rows[0].number == csv_rows[0].number == 2
     assert report.ok
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("a.csv", "code,alias\nFRA,Gaul\n".encode("utf-16"), "not UTF-8"),
-    ("a.json", b"[{\"code\": }]", "not valid JSON"),
-    ("a.json", b"{\"code\": 1}", "list of objects"),
-    ("a.xlsx", b"not a workbook", "not a readable XLSX"),
-    ("a.pdf", b"%PDF", "unsupported file type"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", "code,alias\nFRA,Gaul\n".encode("utf-16"), "not UTF-8"),
+        ("a.json", b'[{"code": }]', "not valid JSON"),
+        ("a.json", b'{"code": 1}', "list of objects"),
+        ("a.xlsx", b"not a workbook", "not a readable XLSX"),
+        ("a.pdf", b"%PDF", "unsupported file type"),
+    ],
+)
 def test_unreadable_files_get_a_clear_error(name, content, message):
     report = run_import("test-aliases", name, content, acting_user=None)
     assert not report.ok

@@ -31,8 +31,13 @@ def test_a_job_runs_in_the_background_and_records_its_result(secretariat):
     job.refresh_from_db()
     assert job.status == JobStatus.SUCCEEDED
     assert job.result["message"] == "counted 5" and job.result["user"] == str(secretariat)
-    assert job_state(job) | {} == {"status": "succeeded", "done": 5, "total": 5,
-                                   "message": "counted 5", "percent": 100}
+    assert job_state(job) | {} == {
+        "status": "succeeded",
+        "done": 5,
+        "total": 5,
+        "message": "counted 5",
+        "percent": 100,
+    }
 
 
 def test_a_failing_job_is_marked_failed_with_its_reason(secretariat):
@@ -44,8 +49,9 @@ def test_a_failing_job_is_marked_failed_with_its_reason(secretariat):
 
 
 def test_live_progress_is_read_from_the_cache_while_running(secretariat):
-    job = Job.objects.create(kind="test.count", label="x", owner=secretariat,
-                             status=JobStatus.RUNNING)
+    job = Job.objects.create(
+        kind="test.count", label="x", owner=secretariat, status=JobStatus.RUNNING
+    )
     progress = Progress(job.pk, interval=0)
     progress.set_total(10, "Checking rows")
     progress.advance(4)
@@ -55,8 +61,12 @@ def test_live_progress_is_read_from_the_cache_while_running(secretariat):
 
 def test_the_cli_runs_the_same_handler_with_a_progress_callback():
     seen = []
-    result = run_job_now("test.count", acting_user=None, params={"n": 3},
-                         callback=lambda done, total, msg: seen.append((done, total)))
+    result = run_job_now(
+        "test.count",
+        acting_user=None,
+        params={"n": 3},
+        callback=lambda done, total, msg: seen.append((done, total)),
+    )
     assert result["message"] == "counted 3"
     assert seen[-1] == (3, 3)
 
@@ -72,8 +82,9 @@ def test_job_pages_are_private_to_their_owner(user_client, secretariat, focal_po
 
 
 def test_the_job_page_polls_while_running_and_stops_when_finished(user_client, focal_point):
-    job = Job.objects.create(kind="test.count", label="Running", owner=focal_point,
-                             status=JobStatus.RUNNING)
+    job = Job.objects.create(
+        kind="test.count", label="Running", owner=focal_point, status=JobStatus.RUNNING
+    )
     client = user_client("focal-point")
     running = client.get(f"/jobs/{job.pk}/", headers={"HX-Request": "true"}).content.decode()
     assert 'hx-trigger="every 1s"' in running and "<html" not in running

@@ -6,12 +6,15 @@ import sys
 
 
 def settings_of(env: dict) -> subprocess.CompletedProcess:
-    code = ("import palermo.settings as s; g = lambda n: getattr(s, n, None); "
-            "print(s.DEBUG, g('SESSION_COOKIE_SECURE'), g('CSRF_COOKIE_SECURE'), "
-            "g('SECURE_HSTS_SECONDS'), s.DATABASES['default']['ENGINE'])")
+    code = (
+        "import palermo.settings as s; g = lambda n: getattr(s, n, None); "
+        "print(s.DEBUG, g('SESSION_COOKIE_SECURE'), g('CSRF_COOKIE_SECURE'), "
+        "g('SECURE_HSTS_SECONDS'), s.DATABASES['default']['ENGINE'])"
+    )
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PALERMO_")}
-    return subprocess.run([sys.executable, "-c", code], env={**clean, **env},
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-c", code], env={**clean, **env}, capture_output=True, text=True
+    )
 
 
 def test_production_refuses_to_start_without_a_secret_key():
@@ -26,11 +29,21 @@ def test_production_refuses_to_start_without_allowed_hosts():
 
 
 def test_production_sets_secure_cookies_and_headers():
-    result = settings_of({"PALERMO_PRODUCTION": "1", "PALERMO_SECRET_KEY": "x" * 50,
-                          "PALERMO_ALLOWED_HOSTS": "palermo.example"})
+    result = settings_of(
+        {
+            "PALERMO_PRODUCTION": "1",
+            "PALERMO_SECRET_KEY": "x" * 50,
+            "PALERMO_ALLOWED_HOSTS": "palermo.example",
+        }
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["False", "True", "True", "31536000",
-                                     "django.db.backends.sqlite3"]
+    assert result.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "31536000",
+        "django.db.backends.sqlite3",
+    ]
 
 
 def test_database_url_selects_postgresql():

@@ -36,7 +36,9 @@ def test_the_page_is_right_to_left_in_arabic(client):
     assert '<html lang="zh-hans" dir="ltr">' in client.get("/").content.decode()
 
 
-@pytest.mark.parametrize("username", ["focal-point", "expert", "observer", "practitioner", "analyst"])
+@pytest.mark.parametrize(
+    "username", ["focal-point", "expert", "observer", "practitioner", "analyst"]
+)
 def test_only_the_secretariat_sees_the_audit_trail(user_client, username):
     assert user_client(username).get("/audit/").status_code == 403
 
@@ -89,8 +91,9 @@ def test_api_identifies_the_token_holder_and_rejects_bad_tokens(client):
     assert me["username"] == "focal-point"
     assert me["roles"] == [{"role": "focal_point", "state": "ARG"}]
     assert client.get("/api/me").json()["authenticated"] is False
-    bad = client.get("/api/jobs/00000000-0000-0000-0000-000000000000",
-                     headers={"Authorization": "Bearer nope"})
+    bad = client.get(
+        "/api/jobs/00000000-0000-0000-0000-000000000000", headers={"Authorization": "Bearer nope"}
+    )
     assert bad.status_code == 401 and "detail" in bad.json()
 
 

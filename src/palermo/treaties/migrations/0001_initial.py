@@ -5,139 +5,386 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Instrument',
+            name="Instrument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('short_title', models.CharField(max_length=120, verbose_name='short title')),
-                ('title', models.CharField(max_length=400, verbose_name='title')),
-                ('depositary_number', models.CharField(blank=True, help_text='MTDSG chapter number, e.g. XVIII-12-a.', max_length=20, verbose_name='UN Treaty Collection number')),
-                ('adopted', models.DateField(blank=True, null=True, verbose_name='adopted')),
-                ('official_entry_into_force', models.DateField(blank=True, help_text='A sourced fact. Used while the known actions are incomplete; any disagreement with what the actions imply is reported.', null=True, verbose_name='official entry into force')),
-                ('entry_into_force_source', models.URLField(blank=True, verbose_name='source of the entry-into-force date')),
-                ('threshold', models.PositiveSmallIntegerField(default=40, verbose_name='instruments needed for entry into force')),
-                ('actions_complete', models.BooleanField(default=False, help_text="Tick only when every participant's actions have been imported. While unticked, pages say the data are partial.", verbose_name='all actions are recorded')),
-                ('preamble', models.TextField(blank=True, verbose_name='preamble')),
-                ('closing', models.TextField(blank=True, verbose_name='closing words')),
-                ('text_source', models.CharField(blank=True, max_length=400, verbose_name='source of the text')),
-                ('order', models.PositiveSmallIntegerField(default=0)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='protocols', to='treaties.instrument', verbose_name='supplements')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("short_title", models.CharField(max_length=120, verbose_name="short title")),
+                ("title", models.CharField(max_length=400, verbose_name="title")),
+                (
+                    "depositary_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="MTDSG chapter number, e.g. XVIII-12-a.",
+                        max_length=20,
+                        verbose_name="UN Treaty Collection number",
+                    ),
+                ),
+                ("adopted", models.DateField(blank=True, null=True, verbose_name="adopted")),
+                (
+                    "official_entry_into_force",
+                    models.DateField(
+                        blank=True,
+                        help_text="A sourced fact. Used while the known actions are incomplete; any disagreement with what the actions imply is reported.",
+                        null=True,
+                        verbose_name="official entry into force",
+                    ),
+                ),
+                (
+                    "entry_into_force_source",
+                    models.URLField(blank=True, verbose_name="source of the entry-into-force date"),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        default=40, verbose_name="instruments needed for entry into force"
+                    ),
+                ),
+                (
+                    "actions_complete",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Tick only when every participant's actions have been imported. While unticked, pages say the data are partial.",
+                        verbose_name="all actions are recorded",
+                    ),
+                ),
+                ("preamble", models.TextField(blank=True, verbose_name="preamble")),
+                ("closing", models.TextField(blank=True, verbose_name="closing words")),
+                (
+                    "text_source",
+                    models.CharField(blank=True, max_length=400, verbose_name="source of the text"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="protocols",
+                        to="treaties.instrument",
+                        verbose_name="supplements",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'instrument',
-                'verbose_name_plural': 'instruments',
-                'ordering': ['order', 'code'],
+                "verbose_name": "instrument",
+                "verbose_name_plural": "instruments",
+                "ordering": ["order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('number', models.CharField(max_length=10, verbose_name='number')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('text', models.TextField(verbose_name='text')),
-                ('chapter', models.CharField(blank=True, max_length=200, verbose_name='chapter')),
-                ('position', models.PositiveSmallIntegerField(verbose_name='position')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='articles', to='treaties.instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("number", models.CharField(max_length=10, verbose_name="number")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("text", models.TextField(verbose_name="text")),
+                ("chapter", models.CharField(blank=True, max_length=200, verbose_name="chapter")),
+                ("position", models.PositiveSmallIntegerField(verbose_name="position")),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="articles",
+                        to="treaties.instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article',
-                'verbose_name_plural': 'articles',
-                'ordering': ['instrument__order', 'position'],
+                "verbose_name": "article",
+                "verbose_name_plural": "articles",
+                "ordering": ["instrument__order", "position"],
             },
         ),
         migrations.CreateModel(
-            name='StatusSnapshot',
+            name="StatusSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('as_at', models.DateField(verbose_name='status as at')),
-                ('signatories', models.PositiveIntegerField(verbose_name='signatories')),
-                ('parties', models.PositiveIntegerField(verbose_name='parties')),
-                ('source_url', models.URLField(max_length=400, verbose_name='source')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='snapshots', to='treaties.instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("as_at", models.DateField(verbose_name="status as at")),
+                ("signatories", models.PositiveIntegerField(verbose_name="signatories")),
+                ("parties", models.PositiveIntegerField(verbose_name="parties")),
+                ("source_url", models.URLField(max_length=400, verbose_name="source")),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="snapshots",
+                        to="treaties.instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'official status count',
-                'verbose_name_plural': 'official status counts',
-                'ordering': ['instrument', '-as_at'],
+                "verbose_name": "official status count",
+                "verbose_name_plural": "official status counts",
+                "ordering": ["instrument", "-as_at"],
             },
         ),
         migrations.CreateModel(
-            name='TreatyAction',
+            name="TreatyAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('signature', 'Signature'), ('ratification', 'Ratification'), ('acceptance', 'Acceptance'), ('approval', 'Approval'), ('accession', 'Accession'), ('succession', 'Succession'), ('formal_confirmation', 'Formal confirmation'), ('consent_unspecified', 'Consent to be bound (type not stated by source)'), ('denunciation', 'Denunciation')], max_length=24, verbose_name='action')),
-                ('date', models.DateField(help_text='Date of signature, of deposit of the instrument, or of receipt of the notification.', verbose_name='date')),
-                ('footnotes', models.CharField(blank=True, max_length=100, verbose_name='depositary footnotes')),
-                ('source', models.CharField(max_length=400, verbose_name='source')),
-                ('source_text', models.CharField(blank=True, max_length=200, verbose_name='as written in the source')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='treaties.instrument', verbose_name='instrument')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='treaty_actions', to='core.participant', verbose_name='participant')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("signature", "Signature"),
+                            ("ratification", "Ratification"),
+                            ("acceptance", "Acceptance"),
+                            ("approval", "Approval"),
+                            ("accession", "Accession"),
+                            ("succession", "Succession"),
+                            ("formal_confirmation", "Formal confirmation"),
+                            (
+                                "consent_unspecified",
+                                "Consent to be bound (type not stated by source)",
+                            ),
+                            ("denunciation", "Denunciation"),
+                        ],
+                        max_length=24,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "date",
+                    models.DateField(
+                        help_text="Date of signature, of deposit of the instrument, or of receipt of the notification.",
+                        verbose_name="date",
+                    ),
+                ),
+                (
+                    "footnotes",
+                    models.CharField(
+                        blank=True, max_length=100, verbose_name="depositary footnotes"
+                    ),
+                ),
+                ("source", models.CharField(max_length=400, verbose_name="source")),
+                (
+                    "source_text",
+                    models.CharField(
+                        blank=True, max_length=200, verbose_name="as written in the source"
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="actions",
+                        to="treaties.instrument",
+                        verbose_name="instrument",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="treaty_actions",
+                        to="core.participant",
+                        verbose_name="participant",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'treaty action',
-                'verbose_name_plural': 'treaty actions',
-                'ordering': ['date', 'participant__name'],
+                "verbose_name": "treaty action",
+                "verbose_name_plural": "treaty actions",
+                "ordering": ["date", "participant__name"],
             },
         ),
         migrations.CreateModel(
-            name='Declaration',
+            name="Declaration",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('kind', models.CharField(choices=[('reservation', 'Reservation'), ('declaration', 'Declaration'), ('notification', 'Notification'), ('objection', 'Objection'), ('withdrawal', 'Withdrawal of a reservation')], max_length=15, verbose_name='kind')),
-                ('subject', models.CharField(choices=[('extradition_legal_basis', 'Convention as legal basis for extradition (art. 16(5))'), ('central_authority', 'Central authority for mutual legal assistance (art. 18(13))'), ('accepted_languages', 'Languages accepted for requests (art. 18(14))'), ('dispute_settlement', 'Not bound by the settlement of disputes clause (art. 35(3))'), ('other', 'Other')], max_length=30, verbose_name='subject')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('takes_convention_as_legal_basis', models.BooleanField(blank=True, null=True, verbose_name='takes the Convention as the legal basis for extradition')),
-                ('authority', models.CharField(blank=True, max_length=300, verbose_name='central authority')),
-                ('authority_address', models.TextField(blank=True, verbose_name='address of the authority')),
-                ('languages', models.JSONField(blank=True, default=list, help_text='ISO 639-1 codes, e.g. ["en", "fr"].', verbose_name='accepted languages')),
-                ('source', models.CharField(blank=True, max_length=400, verbose_name='source')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='fictional demo record')),
-                ('article', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='treaties.article', verbose_name='article')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='core.participant', verbose_name='participant')),
-                ('instrument', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='declarations', to='treaties.instrument', verbose_name='instrument')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("reservation", "Reservation"),
+                            ("declaration", "Declaration"),
+                            ("notification", "Notification"),
+                            ("objection", "Objection"),
+                            ("withdrawal", "Withdrawal of a reservation"),
+                        ],
+                        max_length=15,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "subject",
+                    models.CharField(
+                        choices=[
+                            (
+                                "extradition_legal_basis",
+                                "Convention as legal basis for extradition (art. 16(5))",
+                            ),
+                            (
+                                "central_authority",
+                                "Central authority for mutual legal assistance (art. 18(13))",
+                            ),
+                            ("accepted_languages", "Languages accepted for requests (art. 18(14))"),
+                            (
+                                "dispute_settlement",
+                                "Not bound by the settlement of disputes clause (art. 35(3))",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="subject",
+                    ),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "takes_convention_as_legal_basis",
+                    models.BooleanField(
+                        blank=True,
+                        null=True,
+                        verbose_name="takes the Convention as the legal basis for extradition",
+                    ),
+                ),
+                (
+                    "authority",
+                    models.CharField(blank=True, max_length=300, verbose_name="central authority"),
+                ),
+                (
+                    "authority_address",
+                    models.TextField(blank=True, verbose_name="address of the authority"),
+                ),
+                (
+                    "languages",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='ISO 639-1 codes, e.g. ["en", "fr"].',
+                        verbose_name="accepted languages",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=400, verbose_name="source")),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="fictional demo record"),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declarations",
+                        to="treaties.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declarations",
+                        to="core.participant",
+                        verbose_name="participant",
+                    ),
+                ),
+                (
+                    "instrument",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="declarations",
+                        to="treaties.instrument",
+                        verbose_name="instrument",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reservation, declaration or notification',
-                'verbose_name_plural': 'reservations, declarations and notifications',
-                'ordering': ['participant__name', 'instrument__order', 'subject', 'date'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('subject', 'extradition_legal_basis'), _negated=True), ('takes_convention_as_legal_basis__isnull', False), _connector='OR'), name='legal_basis_answer_given', violation_error_message='Say whether the Convention is taken as the legal basis for extradition.'), models.CheckConstraint(condition=models.Q(models.Q(('subject', 'central_authority'), _negated=True), models.Q(('authority', ''), _negated=True), _connector='OR'), name='central_authority_named', violation_error_message='Name the central authority.')],
+                "verbose_name": "reservation, declaration or notification",
+                "verbose_name_plural": "reservations, declarations and notifications",
+                "ordering": ["participant__name", "instrument__order", "subject", "date"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("subject", "extradition_legal_basis"), _negated=True),
+                            ("takes_convention_as_legal_basis__isnull", False),
+                            _connector="OR",
+                        ),
+                        name="legal_basis_answer_given",
+                        violation_error_message="Say whether the Convention is taken as the legal basis for extradition.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("subject", "central_authority"), _negated=True),
+                            models.Q(("authority", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="central_authority_named",
+                        violation_error_message="Name the central authority.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('instrument', 'number'), name='unique_article_number'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "number"), name="unique_article_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statussnapshot',
-            constraint=models.UniqueConstraint(fields=('instrument', 'as_at'), name='unique_snapshot_per_day'),
+            model_name="statussnapshot",
+            constraint=models.UniqueConstraint(
+                fields=("instrument", "as_at"), name="unique_snapshot_per_day"
+            ),
         ),
         migrations.AddIndex(
-            model_name='treatyaction',
-            index=models.Index(fields=['instrument', 'date'], name='action_instrument_date'),
+            model_name="treatyaction",
+            index=models.Index(fields=["instrument", "date"], name="action_instrument_date"),
         ),
         migrations.AddConstraint(
-            model_name='treatyaction',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'denunciation'), _negated=True), fields=('participant', 'instrument', 'kind'), name='one_action_of_each_kind', violation_error_message='This participant already has this action for this instrument.'),
+            model_name="treatyaction",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "denunciation"), _negated=True),
+                fields=("participant", "instrument", "kind"),
+                name="one_action_of_each_kind",
+                violation_error_message="This participant already has this action for this instrument.",
+            ),
         ),
     ]
