@@ -3,8 +3,8 @@
 Runs in-process with ``django.test.Client`` on a throwaway database: a SQLite file in a temporary
 directory, loaded with the real reference data (every M49 participant and the shipped treaty
 actions). With ``PALERMO_BENCH_DATABASE_URL`` set, the same measurements are repeated on a
-throwaway PostgreSQL test database created next to the one that URL names (``test_<name>``,
-dropped afterwards); without it PostgreSQL is skipped.
+throwaway PostgreSQL database created on that server (``palermo_bench_<pid>``, dropped
+afterwards; the database the URL names is not touched); without it PostgreSQL is skipped.
 
 Reported per endpoint: median and p90 server time per request (ms), the ratio of our median to
 the median of the peer (Django's admin changelist of the same participants) measured in the same
@@ -25,6 +25,7 @@ import itertools
 import json
 import os
 import platform
+import shutil
 import statistics
 import string
 import subprocess
@@ -43,7 +44,12 @@ GROWTH = (1000, 5000)  # synthetic participants added on top of the real ones
 # (key, label, url, peer key or None). The peer of each list page shows the same rows.
 FULL_SIZE = [
     ("admin", "Peer: admin changelist, page 1 (50 rows)", "/admin/core/participant/", None),
-    ("page", "Participant list page, page 1 (50 rows)", f"/treaties/participants/?{QUERY}", "admin"),
+    (
+        "page",
+        "Participant list page, page 1 (50 rows)",
+        f"/treaties/participants/?{QUERY}",
+        "admin",
+    ),
     (
         "admin_all",
         "Peer: admin changelist, all rows (?all=)",
@@ -67,9 +73,11 @@ GROWING = ["admin", "page", "api", "api_p5"]
 # -- set-up ----------------------------------------------------------------------------------
 
 
-def setup_django(database_url: str | None) -> str:
-    """Configure and start Django on a throwaway database; return a label for the engine."""
+def setup_django(database_url: str | None) -> tuple[str, str]:
+    """Configure and start Django on a throwaway database; return labels for the engine and
+    for the peer."""
     data_dir = tempfile.mkdtemp(prefix="palermo-bench-")
+    (Path(data_dir) / "static").mkdir()  # STATIC_ROOT, which WhiteNoise expects to exist
     os.environ["PALERMO_DATA_DIR"] = data_dir
     os.environ["DJANGO_SETTINGS_MODULE"] = "palermo.settings"
     # Measure what production runs: DEBUG off (no debug query log, no debug templates).
@@ -87,40 +95,65 @@ def setup_django(database_url: str | None) -> str:
     from django.db import connection
 
     if database_url:
-        # A separate test database (test_<name>), created and migrated here, dropped at the end.
+        # A separate database, created and migrated here and dropped at the end; its own name,
+        # so that it never meets the test suite's test_<name>.
+        connection.settings_dict["TEST"]["NAME"] = f"palermo_bench_{os.getpid()}"
         connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     else:
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
-    register_peer()
+    peer = register_peer()
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-    version = ".".join(map(str, connection.Database.sqlite_version_info)) if engine == "sqlite3" else ""
+    version = (
+        ".".join(map(str, connection.Database.sqlite_version_info)) if engine == "sqlite3" else ""
+    )
     if engine != "sqlite3":
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             version = cursor.fetchone()[0].split()[0]
-    return f"{engine} {version}".strip()
+    return f"{engine} {version}".strip(), peer
 
 
-def register_peer() -> None:
-    """The peer: Django's stock admin changelist for the same participants and columns.
+def dj_database_name(database_url: str | None) -> str | None:
+    if not database_url:
+        return None
+    import dj_database_url
 
-    Must run before the URLconf is first imported (``admin.site.urls`` is built then)."""
+    return dj_database_url.parse(database_url)["NAME"]
+
+
+def register_peer() -> str:
+    """The peer: Django's admin changelist of the participants. The project's own ModelAdmin
+    when it registers one (with its filters and search), else a plain one with the same columns
+    as the list page. Either way 50 rows a page, as the list page, and ``?all=`` for every row.
+    Must run before the URLconf is first imported (``admin.site.urls`` is built then).
+
+    Returns a description of the ModelAdmin used, for the report."""
     from django.contrib import admin
 
     from palermo.core.models import Participant
 
-    if admin.site.is_registered(Participant):
-        return
+    if not admin.site.is_registered(Participant):
 
-    class BenchParticipantAdmin(admin.ModelAdmin):
-        list_display = ("name", "code", "region", "regional_group")
-        list_select_related = ("region", "regional_group")
-        list_per_page = 50  # as the participant list page
-        list_max_show_all = 100_000  # so that ?all= shows every row, as per_page does for us
+        class BenchParticipantAdmin(admin.ModelAdmin):
+            list_display = ("name", "code", "region", "regional_group")
+            list_select_related = ("region", "regional_group")
 
-    admin.site.register(Participant, BenchParticipantAdmin)
+        admin.site.register(Participant, BenchParticipantAdmin)
+        origin = "registered by the bench script"
+    else:
+        origin = "the project's own"
+    model_admin = admin.site.get_model_admin(Participant)
+    # Set on this process's instance only: the same page size as the list page.
+    model_admin.list_per_page = 50
+    model_admin.list_max_show_all = 100_000
+    parts = [f"`{type(model_admin).__name__}` ({origin})"]
+    for name in ("list_display", "list_filter", "search_fields", "list_select_related"):
+        value = getattr(model_admin, name)
+        if value:
+            parts.append(f"{name}={list(value) if not isinstance(value, bool) else value}")
+    return ", ".join(parts) + ", list_per_page=50 in this run"
 
 
 def load_data() -> dict:
@@ -168,7 +201,9 @@ def add_synthetic(count: int) -> None:
     new = []
     for i, code in zip(range(count), codes, strict=False):
         new.append(
-            Participant(code=code, name=f"{SYNTHETIC_PREFIX}{code}", kind="state", **real[i % len(real)])
+            Participant(
+                code=code, name=f"{SYNTHETIC_PREFIX}{code}", kind="state", **real[i % len(real)]
+            )
         )
     Participant.objects.bulk_create(new, batch_size=500)
 
@@ -226,6 +261,27 @@ def time_endpoints(c, urls: dict[str, str], repeat: int, warmup: int) -> dict[st
     return samples
 
 
+def check_same_rows(c) -> list[str]:
+    """Do page 1 of the API, of the list page and of the admin show the same 50 participants
+    (the first 50 by name in the database's order)? Returns what differs."""
+    from django.utils.html import escape
+
+    from palermo.core.models import Participant
+
+    first = list(Participant.objects.order_by("name", "code").values_list("code", "name")[:50])
+    problems = []
+    api = c.get(f"/api/treaties/status?{QUERY}").json()["items"]
+    if [row["code"] for row in api] != [code for code, _name in first]:
+        problems.append("API page 1 is not the first 50 participants by name")
+    page = c.get(f"/treaties/participants/?{QUERY}").content.decode()
+    admin = c.get("/admin/core/participant/").content.decode()
+    for name in (name for _code, name in first):
+        for label, html in (("list page", page), ("admin", admin)):
+            if escape(name) not in html:
+                problems.append(f"{name} missing from page 1 of the {label}")
+    return problems
+
+
 def summarise(samples: list[float]) -> dict:
     return {
         "median": statistics.median(samples),
@@ -240,7 +296,7 @@ def measure(repeat: int, repeat_growth: int, warmup: int) -> dict:
 
     data = load_data()
     c = client()
-    result: dict = {"data": data, "full": {}, "growth": []}
+    result: dict = {"data": data, "full": {}, "growth": [], "row_problems": check_same_rows(c)}
 
     urls = {key: url for key, _label, url, _peer in FULL_SIZE}
     timings = time_endpoints(c, urls, repeat, warmup)
@@ -261,6 +317,7 @@ def measure(repeat: int, repeat_growth: int, warmup: int) -> dict:
         add_synthetic(extra - added)
         added = extra
         total = Participant.objects.count()
+        result["row_problems"] += check_same_rows(c)
         queries = {key: count_queries(c, url)[0] for key, url in urls.items()}
         timed = time_endpoints(c, {k: urls[k] for k in GROWING}, repeat_growth, 2)
         result["growth"].append(
@@ -277,17 +334,21 @@ def measure(repeat: int, repeat_growth: int, warmup: int) -> dict:
 def run_engine(args) -> dict:
     """Set up Django on one engine in this process and measure it."""
     database_url = args.database_url or None
-    label = setup_django(database_url)
+    label, peer = setup_django(database_url)
+    from django.conf import settings
+    from django.db import connection
+
+    original_name = dj_database_name(database_url)
     try:
         result = measure(args.repeat, args.repeat_growth, args.warmup)
     finally:
         if database_url:
-            from django.db import connection
-
-            connection.creation.destroy_test_db(
-                connection.settings_dict["NAME"].removeprefix("test_"), verbosity=0
-            )
+            connection.creation.destroy_test_db(original_name, verbosity=0)
+        else:
+            connection.close()
+        shutil.rmtree(settings.DATA_DIR, ignore_errors=True)
     result["engine"] = label
+    result["peer"] = peer
     return result
 
 
@@ -328,7 +389,12 @@ def engine_tables(result: dict) -> str:
             f"{row['queries']} | {row['bytes'] / 1024:.0f} |"
         )
     n = full["page"]["n"]
-    lines += ["", f"{n} timed requests per endpoint, interleaved, after warm-up.", ""]
+    lines += [
+        "",
+        f"{n} timed requests per endpoint, interleaved, after warm-up. "
+        f"Peer ModelAdmin: {result['peer']}.",
+        "",
+    ]
 
     growth = result["growth"]
     head = " | ".join(f"{g['participants']} participants" for g in growth)
@@ -365,7 +431,45 @@ def engine_tables(result: dict) -> str:
         f"{result['synthetic_deleted']} synthetic participants deleted afterwards.",
         "",
     ]
+    lines += summary(result)
     return "\n".join(lines)
+
+
+def summary(result: dict) -> list[str]:
+    """The conclusions the figures support, computed so that they follow the figures."""
+    growth = result["growth"]
+    labels = {key: label for key, label, _url, _peer in FULL_SIZE}
+    constant = [k for k in labels if len({g["queries"][k] for g in growth}) == 1]
+    varying = [k for k in labels if k not in constant]
+    first, last = growth[0], growth[-1]
+    lines = ["In this run:", ""]
+    if not varying:
+        lines.append(
+            f"* Queries per request do not depend on the number of participants: the same at "
+            f"{first['participants']} and {last['participants']} for every endpoint."
+        )
+    else:
+        lines.append(
+            "* Queries per request grow with participants for: "
+            + ", ".join(labels[k] for k in varying)
+            + "."
+        )
+    for key in GROWING:
+        a, b = first["timing"][key]["median"], last["timing"][key]["median"]
+        lines.append(
+            f"* {labels[key]}: {fmt(a)} ms at {first['participants']} participants, "
+            f"{fmt(b)} ms at {last['participants']} ({b / a:.1f}×)."
+        )
+    problems = result["row_problems"]
+    if problems:
+        lines.append("* Page 1 differs between the compared pages: " + "; ".join(problems[:5]))
+    else:
+        lines.append(
+            "* Page 1 of the list page, of the API and of the admin showed the same 50 "
+            "participants at every size (checked by the script)."
+        )
+    lines.append("")
+    return lines
 
 
 def report(results: list[dict], info: dict, skipped_postgres: bool, seconds: float) -> str:
@@ -386,7 +490,8 @@ DOC_INTRO = """\
 # Benchmarks
 
 `make bench` (that is, `.venv/bin/python bench/run.py`) measures the participant list — the page,
-its CSV export and the API — at full size and as participants grow. It takes about two minutes.
+its CSV export and the API — at full size and as participants grow. It takes one to two minutes
+on SQLite (about as long again with PostgreSQL).
 
 ## What is measured
 
@@ -395,13 +500,16 @@ its CSV export and the API — at full size and as participants grow. It takes a
   server. Each endpoint is requested a few times to warm up, then timed with
   `time.perf_counter` over repeated requests interleaved across endpoints; the median and the
   90th percentile are reported. `DEBUG` is off, as in production.
-* **The peer**, measured in the same run on the same data: Django's own admin changelist of the
-  participants (`/admin/core/participant/`, registered by the script with the same columns,
-  50 rows a page and `list_select_related`). It is the stock Django list page for the same rows,
-  so it is a fair baseline for a server-rendered list of participants; the ratio *our median /
-  admin median* is what to compare between machines, since absolute times on a small, shared
-  machine are noisy. Page 1 of the list and of the API are compared with admin page 1 (the same
-  50 participants, ordered by name); the full list and the CSV export with the admin's `?all=`.
+* **The peer**, measured in the same run on the same data: Django's admin changelist of the
+  participants, `/admin/core/participant/`. It is the stock Django list page for the same rows,
+  so it is a fair baseline for a server-rendered list of participants. The project's own
+  `ParticipantAdmin` is used when it is registered (its columns, filters and search as they
+  are; the report names them), else the script registers a plain one with the list page's
+  columns; either way the script sets it to 50 rows a page, like the list page, for this run
+  only. Page 1 of the list page and of the API are compared with admin page 1 (the same 50
+  participants by name, which the script checks); the full list and the CSV export with the
+  admin's `?all=`. The ratio *our median / admin median* is what to compare between runs and
+  machines: absolute times on a small, shared machine are noisy.
 * **Queries per request**, counted with `CaptureQueriesContext`, at full size and after adding
   1,000 and 5,000 synthetic participants (codes from unused three-letter combinations, named
   "Bench participant XXX", spread over the real regions, without treaty actions; deleted at the
@@ -409,9 +517,9 @@ its CSV export and the API — at full size and as participants grow. It takes a
 * **Full size**: a throwaway SQLite database in a temporary directory, migrated and loaded with
   the real reference data (`load_reference_data`, `load_treaty_reference`): every M49
   participant and every shipped treaty action. Requests: UNTOC on 2010-07-13, signed in as a
-  superuser. With `PALERMO_BENCH_DATABASE_URL=postgres://…` the run is repeated on a throwaway
-  PostgreSQL database (`test_<name>`, created and dropped by the script); otherwise PostgreSQL
-  is skipped.
+  superuser. With `PALERMO_BENCH_DATABASE_URL=postgres://…` the run is repeated, in a second
+  process, on a throwaway PostgreSQL database (`palermo_bench_<pid>`, created on that server
+  and dropped by the script); otherwise PostgreSQL is skipped.
 
 ## Latest figures
 """
