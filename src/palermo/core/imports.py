@@ -15,6 +15,7 @@ from pathlib import PurePath
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .jobs import Progress, job_handler
 from .permissions import require
@@ -70,23 +71,38 @@ class ImportReport:
 
     @property
     def message(self) -> str:
-        if self.errors:
-            return _("%(n)s error(s) in %(file)s: nothing was imported.") % {
-                "n": len(self.errors),
-                "file": self.file,
-            }
-        verb = _("would be") if self.dry_run else _("were")
-        return _(
-            "%(file)s: %(rows)s rows read; %(created)s records %(verb)s created, "
-            "%(updated)s updated, %(unchanged)s already present."
-        ) % {
+        values = {
             "file": self.file,
             "rows": self.rows,
             "created": self.created,
-            "verb": verb,
             "updated": self.updated,
             "unchanged": self.unchanged,
+            "n": len(self.errors),
         }
+        if self.errors:
+            return (
+                ngettext(
+                    "%(file)s: %(n)s error; nothing was imported.",
+                    "%(file)s: %(n)s errors; nothing was imported.",
+                    len(self.errors),
+                )
+                % values
+            )
+        if self.dry_run:
+            return (
+                _(
+                    "%(file)s checked, nothing written: %(rows)s rows read; %(created)s records "
+                    "would be created, %(updated)s updated, %(unchanged)s already present."
+                )
+                % values
+            )
+        return (
+            _(
+                "%(file)s: %(rows)s rows read; %(created)s records created, %(updated)s "
+                "updated, %(unchanged)s already present."
+            )
+            % values
+        )
 
     def as_dict(self) -> dict:
         data = asdict(self)

@@ -3,9 +3,10 @@
 import datetime as dt
 from datetime import date
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
+from ninja import Status as Reply
+from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 
 from palermo.core.api_auth import READ, WRITE
@@ -122,8 +123,24 @@ class StatusQuery(Schema):
     q: str = ""
 
 
-def _instrument(code: str) -> Instrument:
-    return get_object_or_404(Instrument.objects.select_related("parent"), code=code.upper())
+def _instrument(code: str, qs=None) -> Instrument:
+    qs = Instrument.objects.select_related("parent") if qs is None else qs
+    instrument = qs.filter(code=code.upper()).first()
+    if instrument is None:
+        known = ", ".join(Instrument.objects.order_by("order").values_list("code", flat=True))
+        raise HttpError(404, f"No instrument with the code “{code}”; known codes: {known}.")
+    return instrument
+
+
+def _participant(code: str) -> Participant:
+    participant = Participant.objects.filter(code=code.upper()).first()
+    if participant is None:
+        raise HttpError(
+            404,
+            f"No participant with the code “{code}”; use the ISO 3166 alpha-3 code, e.g. ARG "
+            "(list: /api/participants).",
+        )
+    return participant
 
 
 def _instrument_out(i: Instrument, engine) -> dict:
@@ -158,7 +175,7 @@ def get_instrument(request, code: str):
     from django.db.models import Count
 
     qs = Instrument.objects.select_related("parent").annotate(article_count=Count("articles"))
-    return _instrument_out(get_object_or_404(qs, code=code.upper()), get_engine())
+    return _instrument_out(_instrument(code, qs), get_engine())
 
 
 def _article_out(a: Article) -> dict:
@@ -249,7 +266,7 @@ def status(request, filters: Query[StatusQuery]):
 @router.get("/participants/{code}", response=dict, auth=READ)
 def participant_profile(request, code: str, on: date | None = None):
     """One participant across all instruments: status on a date, dates, refusals."""
-    participant = get_object_or_404(Participant, code=code.upper())
+    participant = _participant(code)
     on = on or date.today()
     engine = get_engine()
     result = []
@@ -314,14 +331,14 @@ def create_action(request, payload: ActionIn):
     require(request.auth, "treaties.add_treatyaction")
     action = services.record_action(
         acting_user=request.auth,
-        participant=get_object_or_404(Participant, code=payload.participant.upper()),
+        participant=_participant(payload.participant),
         instrument=_instrument(payload.instrument),
         kind=payload.kind.value,
         date=payload.date,
         source=payload.source,
         source_text=payload.source_text,
     )
-    return 201, _action_out(action)
+    return Reply(201, _action_out(action))
 
 
 @router.delete("/actions/{action_id}", response={204: None}, auth=WRITE)
@@ -330,7 +347,7 @@ def delete_action(request, action_id: int):
     services.delete_action(
         acting_user=request.auth, action=get_object_or_404(TreatyAction, pk=action_id)
     )
-    return 204, None
+    return Reply(204, None)
 
 
 def _declaration_out(d: Declaration) -> dict:
@@ -366,7 +383,7 @@ def list_declarations(request, participant: str = "", subject: str = ""):
 @router.post("/declarations", response={201: DeclarationOut}, auth=WRITE)
 def create_declaration(request, payload: DeclarationIn):
     """Secretariat for any participant; a national focal point for their own State only."""
-    participant = get_object_or_404(Participant, code=payload.participant.upper())
+    participant = _participant(payload.participant)
     instrument = _instrument(payload.instrument)
     article = None
     if payload.article:
@@ -375,8 +392,5 @@ def create_declaration(request, payload: DeclarationIn):
     declaration = Declaration(
         participant=participant, instrument=instrument, article=article, **data
     )
-    try:
-        services.save_declaration(acting_user=request.auth, declaration=declaration)
-    except ValidationError:
-        raise
-    return 201, _declaration_out(declaration)
+    services.save_declaration(acting_user=request.auth, declaration=declaration)
+    return Reply(201, _declaration_out(declaration))

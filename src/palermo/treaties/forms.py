@@ -54,6 +54,16 @@ class StatusFilterForm(forms.Form):
     def clean_instrument(self):
         return self.cleaned_data.get("instrument") or Instrument.objects.order_by("order").first()
 
+    def clean(self):
+        # A filter typed wrong (a date as 13/07/2010, an unknown instrument) is shown as an
+        # error next to the field while the page falls back to the default, not a crash.
+        data = super().clean()
+        if "instrument" not in data:
+            data["instrument"] = Instrument.objects.order_by("order").first()
+        if "on" not in data:
+            data["on"] = date.today()
+        return data
+
     def filter_participants(self, qs):
         data = self.cleaned_data
         if data.get("region"):

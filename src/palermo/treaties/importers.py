@@ -81,7 +81,28 @@ class TreatyActionImporter(Importer):
         report.options["instrument_code"] = code
         source = report.options.get("source") or str(label) or filename
         report.options["source_label"] = f"{source} (file {report.file})"[:400]
-        return [Row(a.row, {"action": a}) for a in result.actions]
+        # Names are matched here, not in ``validate``, so that a file with a bad date in one row
+        # and an unknown name in another reports both at once.
+        index = participant_index()
+        rows, unknown = [], set()
+        for action in result.actions:
+            participant = index.get(normalise_name(action.participant))
+            if participant is None:
+                if action.row not in unknown:
+                    unknown.add(action.row)
+                    report.error(
+                        action.row,
+                        "participant",
+                        _(
+                            "“%(name)s” is not a known participant; use the name or ISO 3166 "
+                            "alpha-3 code of a State in the M49 list"
+                        )
+                        % {"name": action.participant},
+                    )
+                continue
+            rows.append(Row(action.row, {"action": action, "participant": participant}))
+        report.errors.sort(key=lambda e: (e.row is not None, e.row or 0))
+        return rows
 
     def validate(self, rows, report, progress):
         code = report.options.get("instrument_code")
@@ -94,7 +115,8 @@ class TreatyActionImporter(Importer):
                 % {"code": code},
             )
             return []
-        index = participant_index()
+        # One line of the file can hold two actions (signature and deposit): count lines.
+        report.rows = len({row.number for row in rows})
         progress.set_total(len(rows), _("Checking rows"))
         existing = {
             (a.participant.code, a.kind): a
@@ -106,18 +128,7 @@ class TreatyActionImporter(Importer):
         for row in rows:
             progress.advance()
             parsed: parsers.ParsedAction = row.values["action"]
-            participant = index.get(normalise_name(parsed.participant))
-            if participant is None:
-                report.error(
-                    row.number,
-                    "participant",
-                    _(
-                        "“%(name)s” is not a known participant; use the name or ISO 3166 alpha-3 code "
-                        "of a State in the M49 list"
-                    )
-                    % {"name": parsed.participant},
-                )
-                continue
+            participant = row.values["participant"]
             op, current = self._operation(participant, parsed, existing)
             if op == "conflict":
                 report.error(

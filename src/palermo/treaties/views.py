@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,7 +19,7 @@ from django_tables2.views import SingleTableMixin
 from palermo.core.models import Participant
 
 from . import services
-from .choices import STATUS_COLORS, Status
+from .choices import STATUS_COLORS, ActionKind, Status
 from .forms import DeclarationForm, StatusFilterForm, TreatyActionForm
 from .models import Article, Declaration, Instrument, TreatyAction
 from .queries import get_engine, instruments, status_rows
@@ -193,6 +193,7 @@ def participant_detail(request, code):
                 "instrument": by_code.get(history.instrument),
                 "history": history,
                 "status": Status(engine.status(participant.code, history.instrument, on)),
+                "consent_kind": ActionKind(history.consent.kind).label if history.consent else "",
                 "actions": actions.get(history.instrument, []),
             }
         )
@@ -351,7 +352,7 @@ def action_delete(request, pk):
     if not request.user.has_perm("treaties.delete_treatyaction", action):
         raise PermissionDenied
     if request.method != "POST":
-        raise Http404
+        return HttpResponseNotAllowed(["POST"])
     services.delete_action(acting_user=request.user, action=action)
     messages.success(request, _("Deleted."))
     return redirect("treaties:participant", code=action.participant.code)

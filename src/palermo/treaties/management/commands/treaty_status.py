@@ -10,18 +10,25 @@ from palermo.treaties.queries import get_engine, status_rows
 
 
 class Command(BaseCommand):
-    help = ("Status of every participant towards an instrument on a date, with the counts. "
-            "Example: palermo treaty-status --instrument UNTOC --on 2010-07-13")
+    help = (
+        "Status of every participant towards an instrument on a date, with the counts. "
+        "Example: palermo treaty-status --instrument UNTOC --on 2010-07-13"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--instrument", default="UNTOC",
-                            help="UNTOC, TIP, SOM or FIREARMS (default UNTOC).")
+        parser.add_argument(
+            "--instrument", default="UNTOC", help="UNTOC, TIP, SOM or FIREARMS (default UNTOC)."
+        )
         parser.add_argument("--on", help="Date as YYYY-MM-DD (default today).")
         parser.add_argument("--region", help="M49 region or sub-region code, e.g. 150 for Europe.")
-        parser.add_argument("--status", choices=[s.value for s in Status],
-                            help="Only participants with this status.")
-        parser.add_argument("--all", action="store_true",
-                            help="List participants with no action too.")
+        parser.add_argument(
+            "--status",
+            choices=[s.value for s in Status],
+            help="Only participants with this status.",
+        )
+        parser.add_argument(
+            "--all", action="store_true", help="List participants with no action too."
+        )
         parser.add_argument("--json", action="store_true", help="Print JSON for scripts.")
 
     def handle(self, *args, **options):
@@ -36,8 +43,9 @@ class Command(BaseCommand):
             raise CommandError(f"--on “{options['on']}” is not a date (use YYYY-MM-DD).") from None
         participants = Participant.objects.with_regions().order_by("name")
         if options["region"]:
-            participants = participants.filter(region__code=options["region"]) | \
-                participants.filter(subregion__code=options["region"])
+            participants = participants.filter(
+                region__code=options["region"]
+            ) | participants.filter(subregion__code=options["region"])
         rows = status_rows(instrument, on, participants)
         if options["status"]:
             rows = [r for r in rows if r["status"] == options["status"]]
@@ -45,21 +53,41 @@ class Command(BaseCommand):
             rows = [r for r in rows if r["status"] != Status.NONE]
         counts = get_engine().counts(instrument.code, on)
         if options["json"]:
-            self.stdout.write(json.dumps({
-                "instrument": instrument.code, "on": on.isoformat(),
-                "partial_data": not instrument.actions_complete,
-                "counts": {"parties": counts.parties, "contracting": counts.contracting,
-                           "signatories": counts.signatories, "denounced": counts.denounced},
-                "participants": [
-                    {"code": r["code"], "name": r["participant"].name, "status": r["status"],
-                     "in_force_from": r["in_force_from"].isoformat() if r["in_force_from"] else None}
-                    for r in rows],
-            }, ensure_ascii=False, indent=2))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "instrument": instrument.code,
+                        "on": on.isoformat(),
+                        "partial_data": not instrument.actions_complete,
+                        "counts": {
+                            "parties": counts.parties,
+                            "contracting": counts.contracting,
+                            "signatories": counts.signatories,
+                            "denounced": counts.denounced,
+                        },
+                        "participants": [
+                            {
+                                "code": r["code"],
+                                "name": r["participant"].name,
+                                "status": r["status"],
+                                "in_force_from": r["in_force_from"].isoformat()
+                                if r["in_force_from"]
+                                else None,
+                            }
+                            for r in rows
+                        ],
+                    },
+                    ensure_ascii=False,
+                    indent=2,
+                )
+            )
             return
         self.stdout.write(f"{instrument.short_title} ({instrument.code}) on {on.isoformat()}")
-        self.stdout.write(f"  parties: {counts.parties}   consented, not yet in force: "
-                          f"{counts.contracting}   signatories: {counts.signatories}   "
-                          f"denounced: {counts.denounced}")
+        self.stdout.write(
+            f"  parties: {counts.parties}   consented, not yet in force: "
+            f"{counts.contracting}   signatories: {counts.signatories}   "
+            f"denounced: {counts.denounced}"
+        )
         if not instrument.actions_complete:
             self.stdout.write("  (partial data: only the treaty actions loaded so far are counted)")
         self.stdout.write("")

@@ -1,0 +1,371 @@
+"""Importing treaty actions: all or nothing, every error located, the same report from the
+framework, the import page (a background job) and the API."""
+
+import re
+from pathlib import Path
+
+import pytest
+from auditlog.models import LogEntry
+from bs4 import BeautifulSoup
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from palermo.core.imports import run_import
+from palermo.core.models import Job, Notification, Participant, User
+from palermo.core.services import create_api_token
+from palermo.treaties.models import TreatyAction
+from palermo.treaties.queries import get_engine
+from tests.conftest import ROLES
+
+DATA = Path(__file__).parent / "data"
+UNTC_PAGE = DATA / "untc_xviii-12_excerpt_2024-05-04.html"
+UNTC_PAGE_WITH_TESTLAND = DATA / "import" / "untc_xviii-12_with_test_participant.html"
+UNTOC = "United Nations Convention against Transnational Organized Crime (UNTC XVIII-12)"
+HEADER = "instrument,participant,signature_date,deposit_date,action_type\n"
+
+# Testland and Otherland exist only in the test database; their dates are test values.
+GOOD_CSV = (
+    HEADER
+    + f"{UNTOC},Testland,2019-01-01,2020-02-02,ratification\n"
+    + f"{UNTOC},Otherland,,2020-03-03,accession\n"
+).encode()
+BAD_CSV = (
+    HEADER
+    + f"{UNTOC},Neverland,2019-01-01,2020-02-02,ratification\n"
+    + f"{UNTOC},Testland,2019-01-01,02/02/2020,ratification\n"
+    + f"{UNTOC},Otherland,2020-05-05,2020-01-01,ratification\n"
+).encode()
+
+
+def summary(rows, created, updated, unchanged):
+    """The report sentence a person reads, whatever its exact wording around the numbers."""
+    return re.compile(
+        rf"{rows} rows read; {created} records (?:were |would be )?created, {updated} updated, "
+        rf"{unchanged} already present"
+    )
+
+
+def failed(message, file, n):
+    return (
+        file in message
+        and re.search(rf"\b{n} errors?\b", message)
+        and ("nothing was imported" in message)
+    )
+
+
+@pytest.fixture
+def test_states(db):
+    return [
+        Participant.objects.create(code="QTL", name="Testland"),
+        Participant.objects.create(code="QTO", name="Otherland"),
+    ]
+
+
+def secretariat_user():
+    return User.objects.get(username="secretariat")
+
+
+def located(report):
+    return {(e.row, e.field) for e in report.errors}
+
+
+def test_good_csv_creates_then_finds_everything_unchanged(test_states):
+    before = TreatyAction.objects.count()
+    report = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+    assert report.ok, report.errors
+    assert (report.rows, report.created, report.updated, report.unchanged) == (2, 3, 0, 0)
+    assert report.message.startswith("testland.csv")
+    assert summary(2, 3, 0, 0).search(report.message)
+    assert TreatyAction.objects.count() == before + 3
+    testland = TreatyAction.objects.get(participant__code="QTL", kind="ratification")
+    assert str(testland.date) == "2020-02-02"
+    assert testland.source == f"{UNTOC} (file testland.csv)"
+
+    again = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+    assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
+    assert TreatyAction.objects.count() == before + 3
+    # The engine sees the new actions: 30th day after the deposit (art. 38(2)).
+    assert get_engine().entry_into_force_for("QTL", "UNTOC").isoformat() == "2020-03-03"
+
+
+def test_bad_csv_lists_every_error_with_row_and_field_and_writes_nothing(test_states):
+    before = TreatyAction.objects.count()
+    report = run_import("treaty-actions", "bad.csv", BAD_CSV, acting_user=secretariat_user())
+    assert not report.ok
+    assert located(report) == {(2, "participant"), (3, "deposit_date"), (4, "deposit_date")}
+    messages = {(e.row, e.field): e.message for e in report.errors}
+    assert "“Neverland” is not a known participant" in messages[(2, "participant")]
+    assert (
+        'deposit_date "02/02/2020" is not a date (expected YYYY-MM-DD)'
+        in messages[(3, "deposit_date")]
+    )
+    assert (
+        "deposit_date 2020-01-01 is before signature_date 2020-05-05"
+        in messages[(4, "deposit_date")]
+    )
+    assert str(report.errors[0]).startswith("bad.csv, row 2, field “participant”: ")
+    assert failed(report.message, "bad.csv", 3)
+    assert report.created == 0
+    assert TreatyAction.objects.count() == before
+
+
+def test_conflicting_date_names_the_row_and_the_record(db):
+    content = (
+        HEADER
+        + f"{UNTOC},Albania,2000-12-12,2002-08-21,ratification\n"
+        + f"{UNTOC},Afghanistan,,2003-09-25,ratification\n"
+    ).encode()
+    before = TreatyAction.objects.count()
+    report = run_import("treaty-actions", "conflict.csv", content, acting_user=secretariat_user())
+    assert [(e.row, e.field) for e in report.errors] == [(3, "date")]
+    message = report.errors[0].message
+    assert message.startswith("Afghanistan already has a ratification dated 2003-09-24")
+    assert message.endswith("this file says 2003-09-25. Correct the record or the file first.")
+    assert TreatyAction.objects.count() == before
+
+
+TIP = '"Protocol to Prevent, Suppress and Punish Trafficking in Persons (UNTC XVIII-12-a)"'
+
+
+def test_protocol_row_refused_by_the_rules_when_convention_data_are_complete(test_states):
+    from palermo.treaties.models import Instrument
+
+    untoc = Instrument.objects.get(code="UNTOC")
+    untoc.actions_complete = True
+    untoc.save()
+    content = (HEADER + f"{TIP},Testland,,2020-02-02,accession\n").encode()
+    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat_user())
+    assert located(report) == {(2, "deposit_date")}
+    assert report.errors[0].message == (
+        "Testland cannot accede to TIP on 2020-02-02: it is not a party to the Convention "
+        "(UNTOC art. 37(2))."
+    )
+    assert not TreatyAction.objects.filter(participant__code="QTL").exists()
+
+
+def test_protocol_row_accepted_with_a_warning_when_convention_data_are_partial(test_states):
+    content = (HEADER + f"{TIP},Testland,,2020-02-02,accession\n").encode()
+    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat_user())
+    assert report.ok and report.created == 1
+    (warning,) = [w for w in report.warnings if w.row is not None]
+    assert (warning.row, warning.field) == (2, "participant")
+    assert "accepted but not verified" in warning.message
+    assert TreatyAction.objects.filter(participant__code="QTL", instrument__code="TIP").exists()
+
+
+def test_untc_page_already_loaded_is_all_unchanged(db):
+    before = TreatyAction.objects.count()
+    report = run_import(
+        "treaty-actions", UNTC_PAGE.name, UNTC_PAGE.read_bytes(), acting_user=secretariat_user()
+    )
+    assert report.ok, report.errors
+    assert report.created == report.updated == 0
+    # 18 participants: 18 instruments deposited and 15 signatures (three acceded).
+    assert (report.rows, report.unchanged) == (18, 33)
+    assert TreatyAction.objects.count() == before
+
+
+def test_untc_page_with_a_new_row_creates_only_that_row(test_states):
+    before = TreatyAction.objects.count()
+    report = run_import(
+        "treaty-actions",
+        UNTC_PAGE_WITH_TESTLAND.name,
+        UNTC_PAGE_WITH_TESTLAND.read_bytes(),
+        acting_user=secretariat_user(),
+    )
+    assert report.ok, report.errors
+    assert (report.created, report.updated, report.unchanged) == (1, 0, 33)
+    assert TreatyAction.objects.count() == before + 1
+    action = TreatyAction.objects.get(participant__code="QTL")
+    assert (action.instrument.code, action.kind, str(action.date)) == (
+        "UNTOC",
+        "accession",
+        "2020-02-02",
+    )
+
+
+def test_dry_run_reports_what_would_happen_and_writes_nothing(test_states):
+    before = TreatyAction.objects.count()
+    report = run_import(
+        "treaty-actions",
+        "testland.csv",
+        GOOD_CSV,
+        acting_user=secretariat_user(),
+        dry_run=True,
+    )
+    assert report.ok and report.created == 3
+    assert summary(2, 3, 0, 0).search(report.message)
+    assert "would be created" in report.message
+    assert TreatyAction.objects.count() == before
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "secretariat"])
+def test_import_framework_refuses_other_roles(test_states, role):
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied, match="treaties.import_actions"):
+        run_import(
+            "treaty-actions",
+            "testland.csv",
+            GOOD_CSV,
+            acting_user=User.objects.get(username=role),
+        )
+    assert not TreatyAction.objects.filter(participant__code="QTL").exists()
+
+
+def test_import_is_in_the_audit_trail_with_its_actor(test_states):
+    run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+    action = TreatyAction.objects.get(participant__code="QTL", kind="ratification")
+    entry = LogEntry.objects.get_for_object(action).get()
+    assert entry.action == LogEntry.Action.CREATE
+    assert entry.actor.username == "secretariat"
+    # And the Secretariat can read it on the audit page.
+    client = Client()
+    client.force_login(secretariat_user())
+    page = client.get("/audit/", {"actor__username": "secretariat", "object_repr": "Testland"})
+    assert "Testland — UNTOC — Ratification 2020-02-02" in page.content.decode()
+
+
+# -- the import page: a background job, its page shows the report ------------------------------
+
+
+def upload(content, name):
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def test_import_page_runs_a_job_whose_page_shows_the_report(user_client, test_states):
+    client = user_client("secretariat")
+    assert client.get("/import/").status_code == 200
+    response = client.post(
+        "/import/",
+        {
+            "importer": "treaty-actions",
+            "file": upload(UNTC_PAGE_WITH_TESTLAND.read_bytes(), UNTC_PAGE_WITH_TESTLAND.name),
+        },
+    )
+    assert response.status_code == 302
+    assert re.fullmatch(r"/jobs/[0-9a-f-]{36}/", response["Location"])
+    page = client.get(response["Location"]).content.decode()
+    assert "Finished" in page
+    assert "untc_xviii-12_with_test_participant.html" in page
+    assert summary(19, 1, 0, 33).search(page)
+    assert TreatyAction.objects.filter(participant__code="QTL").count() == 1
+    job = Job.objects.get()
+    assert job.owner.username == "secretariat"
+    (note,) = Notification.objects.filter(recipient=job.owner)
+    assert summary(19, 1, 0, 33).search(note.title)
+
+
+def test_import_page_shows_every_error_of_a_bad_file(user_client, test_states):
+    client = user_client("secretariat")
+    before = TreatyAction.objects.count()
+    response = client.post(
+        "/import/", {"importer": "treaty-actions", "file": upload(BAD_CSV, "bad.csv")}
+    )
+    page = client.get(response["Location"])
+    report = BeautifulSoup(page.content, "lxml").select(".import-report tbody tr")
+    rows = [[td.get_text(strip=True) for td in tr.find_all("td")] for tr in report]
+    assert [r[:3] for r in rows] == [
+        ["bad.csv", "2", "participant"],
+        ["bad.csv", "3", "deposit_date"],
+        ["bad.csv", "4", "deposit_date"],
+    ]
+    assert failed(page.content.decode(), "bad.csv", 3)
+    assert "Failed" in page.content.decode()
+    assert TreatyAction.objects.count() == before
+
+
+def test_import_page_dry_run_writes_nothing(user_client, test_states):
+    client = user_client("secretariat")
+    response = client.post(
+        "/import/",
+        {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv"), "dry_run": "on"},
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert summary(2, 3, 0, 0).search(page)
+    assert "would be created" in page
+    assert not TreatyAction.objects.filter(participant__code__in=["QTL", "QTO"]).exists()
+
+
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "secretariat"])
+def test_import_page_refuses_other_roles(user_client, test_states, role):
+    response = user_client(role).post(
+        "/import/", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
+    )
+    assert response.status_code == 403
+    assert not Job.objects.exists()
+    assert not TreatyAction.objects.filter(participant__code="QTL").exists()
+
+
+def test_other_users_cannot_see_the_secretariats_job(user_client, test_states):
+    response = user_client("secretariat").post(
+        "/import/", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
+    )
+    assert user_client("observer").get(response["Location"]).status_code == 404
+
+
+# -- the same through the API ------------------------------------------------------------------
+
+
+def token_client(username):
+    _token, key = create_api_token(acting_user=User.objects.get(username=username), name="t")
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def test_api_import_returns_202_and_the_job_shows_the_report(test_states):
+    client = token_client("secretariat")
+    response = client.post(
+        "/api/imports",
+        {
+            "importer": "treaty-actions",
+            "file": upload(UNTC_PAGE_WITH_TESTLAND.read_bytes(), UNTC_PAGE_WITH_TESTLAND.name),
+        },
+    )
+    assert response.status_code == 202
+    job_id = response.json()["id"]
+    job = client.get(f"/api/jobs/{job_id}").json()
+    assert job["status"] == "succeeded"
+    assert (job["result"]["created"], job["result"]["unchanged"]) == (1, 33)
+    assert job["result"]["ok"] is True
+    assert TreatyAction.objects.filter(participant__code="QTL").count() == 1
+    entry = LogEntry.objects.get_for_object(TreatyAction.objects.get(participant__code="QTL"))
+    assert entry.get().actor.username == "secretariat"
+
+
+def test_api_import_of_a_bad_file_reports_errors_and_writes_nothing(test_states):
+    client = token_client("secretariat")
+    before = TreatyAction.objects.count()
+    response = client.post(
+        "/api/imports", {"importer": "treaty-actions", "file": upload(BAD_CSV, "bad.csv")}
+    )
+    assert response.status_code == 202
+    job = client.get(f"/api/jobs/{response.json()['id']}").json()
+    assert job["status"] == "failed"
+    assert [(e["row"], e["field"]) for e in job["result"]["errors"]] == [
+        (2, "participant"),
+        (3, "deposit_date"),
+        (4, "deposit_date"),
+    ]
+    assert TreatyAction.objects.count() == before
+
+
+def test_api_import_refused_without_permission_or_token(test_states):
+    response = token_client("observer").post(
+        "/api/imports", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
+    )
+    assert response.status_code == 403
+    assert response.json()["detail"] == "Your role does not allow this (treaties.import_actions)."
+    response = Client().post(
+        "/api/imports", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
+    )
+    assert response.status_code == 401
+    assert not Job.objects.exists()
+    assert not TreatyAction.objects.filter(participant__code="QTL").exists()
+
+
+def test_api_import_unknown_importer_is_422(test_states):
+    response = token_client("secretariat").post(
+        "/api/imports", {"importer": "nope", "file": upload(GOOD_CSV, "testland.csv")}
+    )
+    assert response.status_code == 422
+    assert "Unknown importer “nope”; choose one of:" in response.json()["detail"]
