@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 
 from palermo.core.api import router as core_router
 from palermo.treaties.api import router as treaties_router
@@ -31,9 +32,31 @@ def permission_denied(request, exc):
     return api.create_response(request, {"detail": message}, status=status)
 
 
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request, exc):
+    return api.create_response(
+        request,
+        {
+            "detail": (
+                "Sign in, or send an API token in the header 'Authorization: Bearer <token>' "
+                "(create one on your account page, /account/)."
+            )
+        },
+        status=401,
+    )
+
+
 @api.exception_handler(ValidationError)
 def validation_error(request, exc):
-    return api.create_response(request, {"detail": exc.messages}, status=422)
+    if hasattr(exc, "error_dict"):
+        messages = [
+            m if field == "__all__" else f"{field}: {m}"
+            for field, field_messages in exc.message_dict.items()
+            for m in field_messages
+        ]
+    else:
+        messages = exc.messages
+    return api.create_response(request, {"detail": messages}, status=422)
 
 
 api.add_router("/", core_router)

@@ -229,10 +229,6 @@ def test_write_without_token_is_401_with_json_detail(api, testland):
     assert TreatyAction.objects.count() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="palermo/api.py leaves django-ninja's bare 'Unauthorized'; see the test report",
-)
 def test_401_detail_says_how_to_authenticate(api, testland):
     detail = post(api(None), "/api/treaties/actions", new_action()).json()["detail"]
     assert "token" in detail.lower()

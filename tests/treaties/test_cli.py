@@ -172,10 +172,6 @@ def test_import_command_usage_errors(testland, csv_file, args, options, message)
     assert not TreatyAction.objects.filter(participant=testland).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core import command lets PermissionDenied escape as a traceback; see the report",
-)
 def test_import_command_as_a_user_without_permission_is_a_command_error(testland, csv_file):
     with pytest.raises(CommandError, match="treaties.import_actions"):
         run("import", "treaty-actions", csv_file(GOOD_CSV), user="observer")

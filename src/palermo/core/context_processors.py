@@ -12,6 +12,13 @@ NAV = [
 
 
 def palermo(request):
+    # django-tables2 renders its template with the request again: compute once per request.
+    if not hasattr(request, "_palermo_context"):
+        request._palermo_context = _palermo(request)
+    return request._palermo_context
+
+
+def _palermo(request):
     path = request.path
     nav = []
     for name, label in NAV:

@@ -65,7 +65,9 @@ class ParticipantQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        query = Q(code__iexact=text) | Q(name__icontains=text)
+        if len(text) == 3 and text.isalpha() and self.filter(code=text.upper()).exists():
+            return self.filter(code=text.upper())  # an exact ISO code means that participant
+        query = Q(name__icontains=text)
         for lang in ("fr", "es", "ru", "ar", "zh"):
             query |= Q(**{f"name_{lang}__icontains": text})
         return self.filter(query)

@@ -257,10 +257,23 @@ def status(request, filters: Query[StatusQuery]):
         qs = qs.filter(region__code=filters.region) | qs.filter(subregion__code=filters.region)
     if filters.group:
         qs = qs.filter(regional_group__code=filters.group)
-    rows = status_rows(inst, filters.on or date.today(), qs)
+    on = filters.on or date.today()
     if filters.status:
-        rows = [r for r in rows if r["status"] == filters.status]
-    return rows
+        return [r for r in status_rows(inst, on, qs) if r["status"] == filters.status]
+    return StatusPage(inst, on, qs)
+
+
+class StatusPage:
+    """Rows computed only for the page the paginator slices out (counted in SQL)."""
+
+    def __init__(self, instrument, on, queryset):
+        self.instrument, self.on, self.queryset = instrument, on, queryset
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def __getitem__(self, window: slice):
+        return status_rows(self.instrument, self.on, self.queryset[window])
 
 
 @router.get("/participants/{code}", response=dict, auth=READ)

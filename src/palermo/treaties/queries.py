@@ -8,7 +8,8 @@ costs the same number of queries however many participants and actions there are
 import threading
 from datetime import date
 
-from django.db.models import Count, Max
+from django.db import connection
+from django.utils.translation import get_language
 
 from palermo.core.models import Participant
 
@@ -17,12 +18,18 @@ from .models import Instrument, TreatyAction
 
 _lock = threading.Lock()
 _cache: dict = {"key": None, "engine": None}
+LOCAL_NAMES = {"ar", "zh", "fr", "ru", "es"}
 
 
 def _data_version() -> tuple:
-    actions = TreatyAction.objects.aggregate(n=Count("id"), last=Max("updated"))
-    instruments = Instrument.objects.aggregate(n=Count("id"), last=Max("updated"))
-    return (actions["n"], actions["last"], instruments["n"], instruments["last"])
+    """Counts and latest change of the engine's inputs, in one query."""
+    parts = []
+    for model in (TreatyAction, Instrument, Participant):
+        table = connection.ops.quote_name(model._meta.db_table)
+        parts.append(f"(SELECT COUNT(*) FROM {table}), (SELECT MAX(updated) FROM {table})")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(parts)}")
+        return tuple(cursor.fetchone())
 
 
 def engine_inputs(extra_actions=()):
@@ -64,19 +71,26 @@ def instruments():
 
 
 def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
-    """One row per participant with its status towards ``instrument`` on ``on``."""
+    """One row per participant with its status towards ``instrument`` on ``on``.
+
+    Reads plain values (no model instances): the list page, its exports, the API and the CLI
+    all build every row, and instances were most of their time (see docs/benchmarks.md).
+    """
     engine = get_engine()
+    lang = (get_language() or "en").split("-")[0]
+    local = f"name_{lang}" if lang in LOCAL_NAMES else "name"
+    fields = dict.fromkeys(["code", "name", local, "region__name", "regional_group__name"])
     rows = []
-    for p in participants:
-        status = engine.status(p.code, instrument.code, on)
-        in_force = engine.entry_into_force_for(p.code, instrument.code)
+    for p in participants.values(*fields):
+        status = engine.status(p["code"], instrument.code, on)
+        in_force = engine.entry_into_force_for(p["code"], instrument.code)
         rows.append(
             {
-                "participant": p,
-                "code": p.code,
-                "name": p.localized_name,
-                "region": p.region.name if p.region else "",
-                "group": p.regional_group.name if p.regional_group else "",
+                "code": p["code"],
+                "name": p[local] or p["name"],
+                "name_en": p["name"],
+                "region": p["region__name"] or "",
+                "group": p["regional_group__name"] or "",
                 "status": status.value,
                 "in_force_from": in_force if in_force and in_force <= on else None,
             }

@@ -41,3 +41,14 @@ def progress_bar(enabled: bool = True):
         yield callback
     finally:
         bar.close()
+
+
+@contextmanager
+def refused_as_error():
+    """A refused permission ends the command with its sentence, not a traceback."""
+    from django.core.exceptions import PermissionDenied
+
+    try:
+        yield
+    except PermissionDenied as exc:
+        raise CommandError(str(exc)) from None

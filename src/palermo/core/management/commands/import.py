@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.core.imports import IMPORTERS, run_import
 from palermo.core.jobs import Progress
 
-from ._base import acting_user, progress_bar
+from ._base import acting_user, progress_bar, refused_as_error
 
 
 class Command(BaseCommand):
@@ -36,7 +36,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         extra = {k: options[k] for k in ("instrument", "source") if options.get(k)}
-        with progress_bar(not options["json"]) as callback:
+        with progress_bar(not options["json"]) as callback, refused_as_error():
             report = run_import(
                 name,
                 path.name,

@@ -68,7 +68,7 @@ class Command(BaseCommand):
                         "participants": [
                             {
                                 "code": r["code"],
-                                "name": r["participant"].name,
+                                "name": r["name_en"],
                                 "status": r["status"],
                                 "in_force_from": r["in_force_from"].isoformat()
                                 if r["in_force_from"]
@@ -94,4 +94,4 @@ class Command(BaseCommand):
         for r in rows:
             since = f"  in force from {r['in_force_from']}" if r["in_force_from"] else ""
             label = str(Status(r["status"]).label)
-            self.stdout.write(f"{r['code']}  {r['participant'].name:<40} {label}{since}")
+            self.stdout.write(f"{r['code']}  {r['name_en']:<40} {label}{since}")
