@@ -1,19 +1,16 @@
 """Core API: participants, regions, the acting user, jobs and imports."""
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.shortcuts import get_object_or_404
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
 from .api_auth import READ, WRITE
-from .imports import IMPORTERS
-from .jobs import job_state, start_job
+from .imports import IMPORTERS, start_import
+from .jobs import job_state
 from .models import Job, Participant, Region, RegionalGroup
-from .permissions import require
 
 router = Router(tags=["core"])
 
@@ -143,22 +140,7 @@ def create_import(
         raise HttpError(
             422, f"Unknown importer “{importer}”; choose one of: {', '.join(sorted(IMPORTERS))}."
         )
-    require(user, IMPORTERS[importer].permission)
-    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    name = Path(file.name).name
-    (folder / name).write_bytes(file.read())
-    job = start_job(
-        "core.import",
-        acting_user=user,
-        label=f"Import of {name}",
-        params={
-            "importer": importer,
-            "path": str(folder / name),
-            "filename": name,
-            "dry_run": dry_run,
-        },
-    )
+    job = start_import(importer, file, acting_user=user, dry_run=dry_run)
     job.refresh_from_db()
     return Status(202, _job_out(job))
 

@@ -275,6 +275,36 @@ def run_import(
     return report
 
 
+def start_import(importer: str, upload, *, acting_user, dry_run: bool = False):
+    """Keep an uploaded file and queue its import as a background job (pages and API)."""
+    import uuid
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from .jobs import start_job
+
+    require(acting_user, IMPORTERS[importer].permission)
+    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    name = Path(upload.name).name
+    with (folder / name).open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return start_job(
+        "core.import",
+        acting_user=acting_user,
+        label=_("Import of %(file)s (%(what)s)")
+        % {"file": name, "what": IMPORTERS[importer].label},
+        params={
+            "importer": importer,
+            "path": str(folder / name),
+            "filename": name,
+            "dry_run": dry_run,
+        },
+    )
+
+
 @job_handler("core.import")
 def import_job(
     progress: Progress,

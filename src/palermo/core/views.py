@@ -1,10 +1,6 @@
-import uuid
-from pathlib import Path
-
 import django_filters
 import django_tables2 as tables
 from auditlog.models import LogEntry
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from . import services
 from .forms import ApiTokenForm, ImportForm
-from .imports import IMPORTERS
-from .jobs import job_state, start_job
+from .imports import IMPORTERS, start_import
+from .jobs import job_state
 from .models import Job
 from .tables import DataTableView, PalermoTable
 
@@ -204,26 +200,11 @@ def import_data(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-        folder.mkdir(parents=True, exist_ok=True)
-        name = Path(upload.name).name
-        path = folder / name
-        with path.open("wb") as out:
-            for chunk in upload.chunks():
-                out.write(chunk)
-        importer = form.cleaned_data["importer"]
-        job = start_job(
-            "core.import",
+        job = start_import(
+            form.cleaned_data["importer"],
+            form.cleaned_data["file"],
             acting_user=request.user,
-            label=_("Import of %(file)s (%(what)s)")
-            % {"file": name, "what": IMPORTERS[importer].label},
-            params={
-                "importer": importer,
-                "path": str(path),
-                "filename": name,
-                "dry_run": form.cleaned_data["dry_run"],
-            },
+            dry_run=form.cleaned_data["dry_run"],
         )
         return redirect("core:job", pk=job.pk)
     return render(request, "core/import.html", {"form": form, "importers": IMPORTERS.values()})
