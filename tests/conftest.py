@@ -60,3 +60,13 @@ def focal_point(db):
     from palermo.core.models import User
 
     return User.objects.get(username="focal-point")
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in another language leaves it active in the thread; start each test in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

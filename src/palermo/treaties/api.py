@@ -73,6 +73,12 @@ class ActionOut(Schema):
     source_text: str
 
 
+class InstrumentFactsIn(Schema):
+    official_entry_into_force: dt.date | None = None
+    entry_into_force_source: str = ""
+    actions_complete: bool = False
+
+
 class ActionIn(Schema):
     participant: str
     instrument: str
@@ -176,6 +182,17 @@ def get_instrument(request, code: str):
 
     qs = Instrument.objects.select_related("parent").annotate(article_count=Count("articles"))
     return _instrument_out(_instrument(code, qs), get_engine())
+
+
+@router.put("/instruments/{code}/facts", response=InstrumentOut, auth=WRITE)
+def update_instrument_facts(request, code: str, payload: InstrumentFactsIn):
+    """Secretariat: the official entry-into-force date with its source, and whether every
+    participant's actions are recorded."""
+    instrument = _instrument(code)
+    services.update_instrument_facts(
+        acting_user=request.auth, instrument=instrument, **payload.dict()
+    )
+    return get_instrument(request, code)
 
 
 def _article_out(a: Article) -> dict:

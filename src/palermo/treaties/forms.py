@@ -130,3 +130,17 @@ class DeclarationForm(forms.ModelForm):
                 "languages", _('Give a list of two-letter ISO 639-1 codes, e.g. ["en", "fr"].')
             )
         return data
+
+
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")  # Django 6's default
+        super().__init__(**kwargs)
+
+
+class InstrumentFactsForm(forms.ModelForm):
+    class Meta:
+        model = Instrument
+        fields = ["official_entry_into_force", "entry_into_force_source", "actions_complete"]
+        widgets = {"official_entry_into_force": DateInput()}
+        field_classes = {"entry_into_force_source": HttpsURLField}

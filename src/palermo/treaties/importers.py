@@ -5,12 +5,15 @@ the file's instrument is identified, every new action is checked by the rule eng
 with what is already recorded, and only then is anything written.
 """
 
+import csv
+import io
 import re
+from dataclasses import replace
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from palermo.core.imports import Importer, ImportReport, Row, register_importer
+from palermo.core.imports import Importer, ImportReport, Row, read_table, register_importer
 from palermo.core.reference import normalise_name, participant_index
 
 from . import parsers, rules
@@ -47,16 +50,42 @@ class TreatyActionImporter(Importer):
     name = "treaty-actions"
     label = gettext_lazy("Treaty actions (Palermo CSV or UN Treaty Collection page)")
     help = gettext_lazy(
-        "CSV with columns instrument, participant, signature_date, deposit_date, action_type "
-        "(dates as YYYY-MM-DD); or a status page saved from treaties.un.org (.html), whose "
+        "CSV, XLSX or JSON with columns instrument, participant, signature_date, deposit_date, "
+        "action_type (dates as YYYY-MM-DD); or a status page saved from treaties.un.org (.html), whose "
         "suffixes A, AA, a, d and c give acceptance, approval, accession, succession and "
         "formal confirmation."
     )
     permission = "treaties.import_actions"
-    formats = ("csv", "html")
+    formats = ("csv", "xlsx", "json", "html")
+
+    @staticmethod
+    def _parse_table(filename: str, content: bytes, report: ImportReport) -> parsers.ParseResult:
+        """An XLSX sheet or a JSON list in the Palermo CSV layout: read with the shared table
+        reader, checked by the same CSV rules, errors given the sheet's own row numbers."""
+        rows = read_table(filename, content, report)
+        if report.errors or not rows:
+            return parsers.ParseResult(
+                errors=[]
+                if report.errors
+                else [parsers.ParseError(None, None, _("the file has no rows"))]
+            )
+        columns = list(dict.fromkeys(k for row in rows for k in row.values))
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row.values)
+        result = parsers.parse_palermo_csv(buffer.getvalue())
+        numbers = {line: row.number for line, row in enumerate(rows, start=2)}
+        result.actions = [replace(a, row=numbers.get(a.row, a.row)) for a in result.actions]
+        result.errors = [replace(e, row=numbers.get(e.row, e.row)) for e in result.errors]
+        return result
 
     def parse(self, filename: str, content: bytes, report: ImportReport) -> list[Row]:
-        result = parsers.detect_and_parse(filename, content)
+        if filename.lower().endswith((".xlsx", ".json")):
+            result = self._parse_table(filename, content, report)
+        else:
+            result = parsers.detect_and_parse(filename, content)
         for error in result.errors:
             report.error(error.row, error.field, error.message)
         report.options["meta"] = {k: str(v) for k, v in result.meta.items() if v is not None}

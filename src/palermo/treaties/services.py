@@ -111,6 +111,27 @@ def load_instruments(*, acting_user=None) -> dict:
     return {"instruments": len(SHIPPED), "articles": articles}
 
 
+def update_instrument_facts(
+    *,
+    acting_user,
+    instrument: Instrument,
+    actions_complete: bool,
+    official_entry_into_force,
+    entry_into_force_source: str,
+) -> Instrument:
+    """The Secretariat's curation of an instrument: its sourced entry-into-force date, and
+    whether every participant's actions are now recorded (which turns off the partial-data
+    notices and makes the rule engine refuse unverifiable Protocol actions)."""
+    require(acting_user, "treaties.change_instrument", instrument)
+    with transaction.atomic(), audited(acting_user):
+        instrument.actions_complete = actions_complete
+        instrument.official_entry_into_force = official_entry_into_force
+        instrument.entry_into_force_source = entry_into_force_source
+        instrument.full_clean()
+        instrument.save()
+    return instrument
+
+
 def check_action(action: rules.Action) -> None:
     """Raise ValidationError with the rule engine's reason if the action would be refused."""
     engine = rules.TreatyEngine(*engine_inputs())

@@ -21,5 +21,6 @@ urlpatterns = [
     path("actions/new/", views.action_create, name="action_new"),
     path("actions/<int:pk>/delete/", views.action_delete, name="action_delete"),
     path("<str:code>/", views.instrument_detail, name="instrument"),
+    path("<str:code>/facts/", views.instrument_facts, name="instrument_facts"),
     path("<str:code>/articles/<str:number>/", views.article_detail, name="article"),
 ]

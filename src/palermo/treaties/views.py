@@ -20,7 +20,7 @@ from palermo.core.models import Participant
 
 from . import services
 from .choices import STATUS_COLORS, ActionKind, Status
-from .forms import DeclarationForm, StatusFilterForm, TreatyActionForm
+from .forms import DeclarationForm, InstrumentFactsForm, StatusFilterForm, TreatyActionForm
 from .models import Article, Declaration, Instrument, TreatyAction
 from .queries import get_engine, instruments, status_rows
 from .tables import StatusTable
@@ -103,6 +103,24 @@ def instrument_detail(request, code):
     return render(request, "treaties/instrument_detail.html", context)
 
 
+@login_required
+def instrument_facts(request, code):
+    """The Secretariat corrects an instrument's sourced facts (POST from the instrument page)."""
+    instrument = get_object_or_404(Instrument, code=code.upper())
+    if not request.user.has_perm("treaties.change_instrument", instrument):
+        raise PermissionDenied
+    form = InstrumentFactsForm(request.POST or None, instance=instrument)
+    if request.method == "POST" and form.is_valid():
+        services.update_instrument_facts(
+            acting_user=request.user, instrument=instrument, **form.cleaned_data
+        )
+        messages.success(request, _("Saved."))
+        return redirect("treaties:instrument", code=instrument.code)
+    return render(
+        request, "treaties/instrument_facts.html", {"form": form, "instrument": instrument}
+    )
+
+
 def article_detail(request, code, number):
     article = get_object_or_404(
         Article.objects.select_related("instrument"), instrument__code=code.upper(), number=number
@@ -170,7 +188,7 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
             counts=engine.counts(data["instrument"].code, data["on"]),
             export_formats=self.export_formats,
             title=_("Participants"),
-            partial=_partial_notice(list(instruments())),
+            partial=_partial_notice([data["instrument"]]),
         )
         return context
 
