@@ -27,8 +27,14 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 def pytest_collection_modifyitems(config, items):
-    # Browser tests use a live server whose database is flushed afterwards: run them last.
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    # Transactional tests (the browser's live server, the job workers) flush the database
+    # afterwards, losing the session's reference data: run them last.
+    def flushes(item):
+        marker = item.get_closest_marker("django_db")
+        transactional = bool(marker and marker.kwargs.get("transaction"))
+        return transactional or item.get_closest_marker("browser") is not None
+
+    items.sort(key=flushes)
 
 
 ROLES = [username for username, _role, _state in DEMO_USERS]

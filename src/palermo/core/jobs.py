@@ -148,6 +148,16 @@ def start_embedded_worker(interval: float = 1.0) -> threading.Thread:
         worker_id=f"embedded-{threading.get_native_id()}",
         excluded_queue_names=[],
     )
-    thread = threading.Thread(target=worker.run, name="palermo-worker", daemon=True)
+
+    def run():
+        from django.db import connections
+
+        try:
+            worker.run()
+        finally:
+            connections.close_all()  # this thread's own connections
+
+    thread = threading.Thread(target=run, name="palermo-worker", daemon=True)
+    thread.worker = worker  # ``thread.worker.running = False`` stops it after its current job
     thread.start()
     return thread

@@ -1,0 +1,63 @@
+"""The real job queue: django-tasks' database backend, worked by `palermo worker` (production)
+or by the thread that `palermo serve` starts (embedded). Transactional: the worker reads what
+another connection committed."""
+
+import time
+
+import pytest
+from django.core.management import call_command
+from django.test import override_settings
+
+from palermo.core.choices import JobStatus
+from palermo.core.jobs import HANDLERS, job_handler, start_embedded_worker, start_job
+from palermo.core.models import Job, User
+
+DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture
+def handler():
+    @job_handler("test.square")
+    def square(progress, *, acting_user, n):
+        progress.set_total(1)
+        progress.advance()
+        return {"ok": True, "message": f"{n}² = {n * n}"}
+
+    yield
+    del HANDLERS["test.square"]
+
+
+@pytest.fixture
+def owner(transactional_db):
+    return User.objects.create(username="worker-owner")
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_queued_job_waits_until_a_worker_runs_it(handler, owner):
+    job = start_job("test.square", acting_user=owner, label="Square", params={"n": 7})
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED
+    call_command("worker", batch=True)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and job.message == "7² = 49"
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_the_embedded_worker_thread_runs_jobs_without_another_process(handler, owner):
+    thread = start_embedded_worker(interval=0.1)
+    try:
+        job = start_job("test.square", acting_user=owner, label="Square", params={"n": 12})
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            job.refresh_from_db()
+            if job.is_finished:
+                break
+            time.sleep(0.1)
+    finally:
+        thread.worker.running = False
+        thread.join(timeout=10)
+    assert not thread.is_alive()
+    assert job.status == JobStatus.SUCCEEDED and job.message == "12² = 144"
+    assert Job.objects.get(pk=job.pk).result["ok"] is True
