@@ -46,3 +46,38 @@ def test_main_pages_have_no_serious_axe_violations(page, run_axe):
 
     assert not problems, "axe-core violations:\n" + "\n".join(problems)
     assert page.js_errors == []
+
+
+SIGNED_IN_PAGES = [
+    "/account/",
+    "/notifications/",
+    "/jobs/",
+    "/audit/",
+    "/import/",
+    "/treaties/UNTOC/facts/",
+    "/treaties/actions/new/",
+    "/treaties/participants/ARG/declarations/new/",
+]
+
+
+def sign_in(page, username):
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("palermo-demo")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name=username)).to_be_visible()
+
+
+def test_the_secretariat_pages_have_no_serious_axe_violations(page, run_axe):
+    sign_in(page, "secretariat")
+    problems = []
+    for url in SIGNED_IN_PAGES:
+        response = page.goto(url)
+        assert response.ok, f"{url}: HTTP {response.status}"
+        problems += describe(url, run_axe())
+    # A form sent back with errors must stay accessible too.
+    page.goto("/treaties/actions/new/")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".error-text").first).to_be_visible()
+    problems += describe("/treaties/actions/new/ (errors)", run_axe())
+    assert not problems, "axe-core violations:\n" + "\n".join(problems)

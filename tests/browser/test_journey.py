@@ -13,6 +13,10 @@ from palermo.treaties.choices import Status
 
 pytestmark = pytest.mark.browser
 
+TEST_DATA = Path(__file__).resolve().parents[1] / "treaties" / "data"
+UNTC_PAGE = TEST_DATA / "untc_xviii-12_excerpt_2024-05-04.html"
+UNTC_BAD_PAGE = TEST_DATA / "untc_bad_rows.html"
+
 ANDORRA_AR = "أندورا"  # pycountry's Arabic name for Andorra
 ARABIC = "العربيّة"  # the option label: Django's name_local for "ar"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs/images"
@@ -148,3 +152,30 @@ def test_back_button_restores_the_whole_list_page(page):
     expect(page).to_have_url(re.compile(r"q=Andorra"))
     expect(page.locator("form.filters #id_q")).to_have_value("Andorra", timeout=3_000)
     expect(page.locator("#results tbody tr")).to_have_count(1)
+
+
+def test_the_secretariat_imports_a_status_page_and_reads_the_report(page):
+    from tests.browser.test_accessibility import sign_in
+
+    sign_in(page, "secretariat")
+    page.goto("/import/")
+    page.get_by_label("What to import").select_option("treaty-actions")
+    page.get_by_label("File").set_input_files(str(UNTC_PAGE))
+    page.get_by_role("button", name="Start import").click()
+    # The job page: finished (jobs run at once in tests), with the import report.
+    expect(page.locator("#job-progress")).to_contain_text("Finished")
+    expect(page.locator(".import-report")).to_contain_text("33 already present")
+    # The Secretariat is told in the app, and the job is listed.
+    page.goto("/notifications/")
+    expect(page.locator(".notification-list")).to_contain_text("untc_xviii-12_excerpt")
+    page.goto("/jobs/")
+    expect(page.locator("#results")).to_contain_text("untc_xviii-12_excerpt_2024-05-04.html")
+
+    # A file with an error: nothing imported, the error located.
+    page.goto("/import/")
+    page.get_by_label("What to import").select_option("treaty-actions")
+    page.get_by_label("File").set_input_files(str(UNTC_BAD_PAGE))
+    page.get_by_role("button", name="Start import").click()
+    expect(page.locator(".import-report")).to_contain_text("nothing was imported")
+    expect(page.locator(".import-report table")).to_contain_text("Ratification, Acceptance")
+    assert page.js_errors == []

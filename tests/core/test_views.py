@@ -139,3 +139,12 @@ def test_only_the_secretariat_assigns_roles(focal_point):
     user = User.objects.create(username="new")
     with pytest.raises(PermissionDenied):
         services.assign_role(acting_user=focal_point, user=user, role=Role.OBSERVER)
+
+
+def test_the_audit_trail_filters_by_date(user_client):
+    observer = User.objects.get(username="observer")
+    services.create_api_token(acting_user=observer, name="dated token")
+    client = user_client("secretariat")
+    assert "dated token" in client.get("/audit/?since=2000-01-01").content.decode()
+    assert "dated token" not in client.get("/audit/?since=2999-01-01").content.decode()
+    assert "dated token" not in client.get("/audit/?until=2000-01-01").content.decode()
