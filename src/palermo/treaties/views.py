@@ -285,8 +285,9 @@ def timeline(request):
     for instrument in instruments():
         points = engine.timeline(instrument.code)
         series.append({"instrument": instrument, "points": points})
-    # One label axis for all instruments: every date on which any count changes.
-    dates = sorted({d for s in series for d, _counts in s["points"]})
+    # One label axis for all instruments: every date on which any count changes, and today,
+    # so each step line runs to the present.
+    dates = sorted({d for s in series for d, _counts in s["points"]} | {date.today()})
     datasets = []
     for s in series:
         values, current, i = [], 0, 0
@@ -299,6 +300,7 @@ def timeline(request):
         datasets.append({"label": s["instrument"].short_title, "data": values, "stepped": True})
     chart = {
         "type": "line",
+        "x_type": "date",
         "labels": [d.isoformat() for d in dates],
         "datasets": datasets,
         "x_title": _("Date"),

@@ -67,6 +67,39 @@
     return text ? { display: true, text: String(text) } : { display: false };
   }
 
+  const DAY_MS = 86400000;
+
+  /** "2003-09-29" → milliseconds since 1970 (UTC), or NaN. */
+  function isoToMs(text) {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(text));
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : NaN;
+  }
+
+  function msToIso(ms) {
+    return new Date(ms).toISOString().slice(0, 10);
+  }
+
+  /**
+   * "x_type": "date" — labels are ISO dates placed in proportion to time on a linear axis
+   * (no date adapter needed); ticks and tooltips show ISO dates.
+   */
+  function dateAxis(spec, datasets, labels) {
+    const xs = labels.map(isoToMs);
+    datasets.forEach((ds) => {
+      ds.data = ds.data.map((y, i) => ({ x: xs[i], y: y }));
+    });
+    return {
+      type: 'linear',
+      title: axisTitle(spec.x_title),
+      ticks: {
+        maxRotation: 0,
+        autoSkipPadding: 16,
+        callback: (value) => msToIso(value).slice(0, 4),
+        stepSize: 365.25 * DAY_MS,
+      },
+    };
+  }
+
   /** Translate the small JSON contract into a full Chart.js config. */
   function buildConfig(spec) {
     const type = spec.type === 'bar' ? 'bar' : 'line';
@@ -96,16 +129,18 @@
       return out;
     });
 
+    const timeAxis = type === 'line' && spec.x_type === 'date' ? dateAxis(spec, datasets, labels) : null;
+
     return {
       type: type,
-      data: { labels: labels, datasets: datasets },
+      data: timeAxis ? { datasets: datasets } : { labels: labels, datasets: datasets },
       options: {
         responsive: true,
         maintainAspectRatio: true,
         animation: prefersReducedMotion() ? false : { duration: 400 },
         interaction: { mode: 'index', intersect: false },
         scales: {
-          x: {
+          x: timeAxis || {
             type: 'category',
             title: axisTitle(spec.x_title),
             ticks: { autoSkip: true, autoSkipPadding: 12, maxRotation: 0 },
@@ -119,7 +154,10 @@
         },
         plugins: {
           legend: { display: datasets.length > 1 },
-          tooltip: { enabled: true },
+          tooltip: timeAxis ? {
+            enabled: true,
+            callbacks: { title: (items) => (items.length ? msToIso(items[0].parsed.x) : '') },
+          } : { enabled: true },
         },
       },
     };
