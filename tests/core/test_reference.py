@@ -49,3 +49,10 @@ def test_names_in_sources_match_participants_whatever_their_spelling():
     assert index[normalise_name("Türkiye")].code == "TUR"
     assert index[normalise_name("Korea, Republic of")].code == "KOR"
     assert normalise_name("Nowhere Land") not in index
+
+
+def test_every_region_and_group_name_is_marked_for_translation():
+    from palermo.core.region_names import GROUP_NAMES, REGION_NAMES
+
+    assert set(Region.objects.values_list("name", flat=True)) <= set(REGION_NAMES)
+    assert set(RegionalGroup.objects.values_list("name", flat=True)) == set(GROUP_NAMES)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import STATE_BOUND_ROLES, JobStatus, ParticipantKind, RegionLevel, Role
@@ -39,7 +39,7 @@ class Region(TimeStamped):
         verbose_name_plural = _("regions")
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)  # a fixed set, translated in the catalogues (region_names.py)
 
 
 class RegionalGroup(TimeStamped):
@@ -54,7 +54,7 @@ class RegionalGroup(TimeStamped):
         verbose_name_plural = _("UN regional groups")
 
     def __str__(self):
-        return self.name
+        return gettext(self.name)
 
 
 class ParticipantQuerySet(models.QuerySet):

@@ -39,13 +39,13 @@ class StatusFilterForm(forms.Form):
         self.fields["instrument"].queryset = Instrument.objects.order_by("order")
         regions = Region.objects.filter(level__in=["region", "subregion"]).order_by("code")
         self.fields["region"].choices = [("", _("All"))] + [
-            (r.code, ("— " if r.level == "subregion" else "") + r.name)
+            (r.code, ("— " if r.level == "subregion" else "") + str(r))
             for r in sorted(
                 regions, key=lambda r: (r.parent_id or r.code, r.level != "region", r.name)
             )
         ]
         self.fields["group"].choices = [("", _("All"))] + [
-            (g.code, g.name) for g in RegionalGroup.objects.all()
+            (g.code, str(g)) for g in RegionalGroup.objects.all()
         ]
 
     def clean_on(self):
