@@ -1,16 +1,21 @@
-"""Core API: participants, regions, the acting user, jobs and imports."""
+"""Core API: participants, regions, the acting user, jobs, imports and user management."""
 
 import uuid
+from datetime import datetime
 
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import PageNumberPagination, paginate
 
+from . import services
 from .api_auth import READ, WRITE
 from .imports import IMPORTERS, start_import
 from .jobs import job_state
-from .models import Job, Participant, Region, RegionalGroup
+from .models import Job, Participant, Region, RegionalGroup, RoleAssignment, User
+from .permissions import require
+from .tables import UserFilter, users_with_roles
 
 router = Router(tags=["core"])
 
@@ -151,3 +156,105 @@ def list_importers(request):
         {"name": k, "label": str(v.label), "formats": list(v.formats)}
         for k, v in sorted(IMPORTERS.items())
     ]
+
+
+class RoleOut(Schema):
+    id: int
+    role: str
+    label: str
+    state: str | None
+
+    @staticmethod
+    def resolve_label(obj):
+        return str(obj.get_role_display())
+
+    @staticmethod
+    def resolve_state(obj):
+        return obj.participant.code if obj.participant else None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    is_active: bool
+    last_login: datetime | None
+    roles: list[RoleOut]
+
+    @staticmethod
+    def resolve_roles(obj):
+        return list(obj.role_assignments.all())
+
+
+class UserQuery(Schema):
+    q: str = ""
+    role: str = ""
+    state: str = ""
+    active: bool | None = None
+
+
+class RoleIn(Schema):
+    role: str
+    state: str | None = None
+
+
+@router.get("/users", response=list[UserOut], auth=WRITE)
+@paginate(PageNumberPagination, page_size=50)
+def list_users(request, filters: Query[UserQuery]):
+    """Users and their roles (Secretariat). ``role`` is a role code (``focal_point``…),
+    ``state`` an ISO 3166 alpha-3 code, ``q`` searches user name, name and e-mail."""
+    require(request.auth, "core.manage_users")
+    params = {
+        "q": filters.q,
+        "role": filters.role,
+        "state": filters.state.upper(),
+        "active": "" if filters.active is None else str(filters.active).lower(),
+    }
+    filterset = UserFilter(params, queryset=users_with_roles())
+    if not filterset.is_valid():
+        raise ValidationError(
+            {
+                field: [e["message"] for e in errors]
+                for field, errors in filterset.errors.get_json_data().items()
+            }
+        )
+    return filterset.qs
+
+
+@router.get("/users/{user_id}", response=UserOut, auth=WRITE)
+def get_user(request, user_id: int):
+    require(request.auth, "core.manage_users")
+    return get_object_or_404(users_with_roles(), pk=user_id)
+
+
+@router.post("/users/{user_id}/roles", response={201: RoleOut}, auth=WRITE)
+def add_role(request, user_id: int, payload: RoleIn):
+    """Give the user a role; ``state`` (ISO alpha-3) for focal points, experts and
+    practitioners, none for the Secretariat."""
+    require(request.auth, "core.manage_users")
+    user = get_object_or_404(User, pk=user_id)
+    participant = None
+    if payload.state:
+        participant = Participant.objects.filter(code=payload.state.upper()).first()
+        if participant is None:
+            raise ValidationError(
+                {"state": [f"No State has the code “{payload.state}” (ISO 3166 alpha-3)."]}
+            )
+    assignment = services.assign_role(
+        acting_user=request.auth, user=user, role=payload.role, participant=participant
+    )
+    return Status(201, assignment)
+
+
+@router.delete("/users/{user_id}/roles/{assignment_id}", response={204: None}, auth=WRITE)
+def delete_role(request, user_id: int, assignment_id: int):
+    require(request.auth, "core.manage_users")
+    assignment = get_object_or_404(
+        RoleAssignment.objects.select_related("user", "participant"),
+        pk=assignment_id,
+        user_id=user_id,
+    )
+    services.remove_role(acting_user=request.auth, assignment=assignment)
+    return Status(204, None)

@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role
 from .imports import IMPORTERS
+from .models import Participant
 
 
 class ApiTokenForm(forms.Form):
@@ -32,3 +34,60 @@ class ImportForm(forms.Form):
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 20 MB."))
         return upload
+
+
+class UserCreateForm(forms.Form):
+    """Collects the new user's details; ``services.create_user`` validates them (the same
+    rules as the API), and its errors land on the fields of the same names."""
+
+    username = forms.CharField(
+        label=_("User name"),
+        max_length=150,
+        help_text=_("Letters, digits and @ . + - _ only; used to sign in."),
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("E-mail"),
+        required=False,
+        help_text=_("Notifications are also sent to this address."),
+    )
+    password = forms.CharField(
+        label=_("Initial password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Give it to the person by a separate channel; they can change it later."),
+    )
+    password_confirm = forms.CharField(
+        label=_("Initial password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    is_active = forms.BooleanField(label=_("Active (may sign in)"), required=False, initial=True)
+
+    def clean(self):
+        data = super().clean()
+        if (
+            data.get("password")
+            and data.get("password_confirm")
+            and data["password"] != data["password_confirm"]
+        ):
+            self.add_error("password_confirm", _("The two passwords differ."))
+        return data
+
+
+class RoleAssignmentForm(forms.Form):
+    """A role and, for the roles that act for one, its State; the model's constraints decide."""
+
+    # No role preselected: a stray click must not hand out the Secretariat's rights.
+    role = forms.ChoiceField(label=_("Role"), choices=[("", _("— choose —")), *Role.choices])
+    participant = forms.ModelChoiceField(
+        label=_("State"),
+        queryset=Participant.objects.order_by("name"),
+        required=False,
+        empty_label=_("— none —"),
+        help_text=_(
+            "Required for focal points, governmental experts and practitioners; "
+            "empty for the Secretariat."
+        ),
+    )

@@ -210,6 +210,13 @@ class RoleAssignment(TimeStamped):
                 name="unique_role_assignment",
                 violation_error_message=_("This user already has this role for this State."),
             ),
+            # NULLs are distinct in a unique index: a role without a State needs its own rule.
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(participant__isnull=True),
+                name="unique_role_without_state",
+                violation_error_message=_("This user already has this role."),
+            ),
             models.CheckConstraint(
                 condition=~Q(role__in=sorted(STATE_BOUND_ROLES)) | Q(participant__isnull=False),
                 name="state_bound_role_has_state",

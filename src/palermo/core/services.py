@@ -5,10 +5,15 @@ from datetime import datetime
 
 from auditlog.context import set_actor
 from django.conf import settings
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from .choices import Role
 from .models import ApiToken, Notification, Participant, RoleAssignment, User
 from .permissions import require
 
@@ -72,15 +77,110 @@ def revoke_api_token(*, acting_user, token: ApiToken) -> None:
         token.delete()
 
 
+def create_user(
+    *,
+    acting_user,
+    username: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    is_active: bool = True,
+) -> User:
+    """Create a person who can sign in; roles are given afterwards with ``assign_role``.
+
+    The password goes through the project's password validators, so a weak one is refused
+    with the validators' own explanations, keyed ``password`` like the model's fields.
+    """
+    require(acting_user, "core.manage_users")
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=User.objects.normalize_email(email),
+        is_active=is_active,
+    )
+    errors = {}
+    try:
+        user.full_clean(exclude=["password"])
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as exc:
+        errors.setdefault("password", []).extend(exc.error_list)
+    if errors:
+        raise ValidationError(errors)
+    user.set_password(password)
+    with transaction.atomic(), audited(acting_user):
+        user.save()
+    return user
+
+
+def _role_label(assignment: RoleAssignment) -> str:
+    label = str(assignment.get_role_display())
+    return f"{label} ({assignment.participant})" if assignment.participant else label
+
+
 def assign_role(
     *, acting_user, user: User, role: str, participant: Participant | None = None
 ) -> RoleAssignment:
+    """Give ``user`` a role (bound to a State for the roles that act for one) and tell them."""
     if acting_user is not None:
         require(acting_user, "core.manage_users")
     with transaction.atomic(), audited(acting_user):
         assignment = RoleAssignment(user=user, role=role, participant=participant)
-        assignment.full_clean()
+        assignment.full_clean()  # includes the unique constraints, with their messages
         assignment.save()
+        notify(
+            [user],
+            title=_("You now have the role %(role)s") % {"role": _role_label(assignment)},
+            body=_("%(who)s gave you this role in Palermo.") % {"who": acting_user or "Palermo"},
+            url=reverse("core:account"),
+        )
     if hasattr(user, "_role_cache"):
         del user._role_cache
     return assignment
+
+
+def remove_role(*, acting_user, assignment: RoleAssignment) -> None:
+    """Take a role away and tell its holder; nobody may drop their own last Secretariat role,
+    which would lock them out of this very page."""
+    require(acting_user, "core.manage_users")
+    user = assignment.user
+    if (
+        user.pk == acting_user.pk
+        and assignment.role == Role.SECRETARIAT
+        and not user.role_assignments.filter(role=Role.SECRETARIAT)
+        .exclude(pk=assignment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _(
+                "You cannot remove your own last Secretariat role: you would lose the right "
+                "to manage users. Ask another member of the Secretariat."
+            )
+        )
+    label = _role_label(assignment)
+    with transaction.atomic(), audited(acting_user):
+        assignment.delete()
+        notify(
+            [user],
+            title=_("Your role %(role)s was removed") % {"role": label},
+            body=_("%(who)s removed this role from your Palermo account.") % {"who": acting_user},
+            url=reverse("core:account"),
+        )
+    if hasattr(user, "_role_cache"):
+        del user._role_cache
+
+
+def set_user_active(*, acting_user, user: User, active: bool) -> User:
+    """Let a user sign in again, or stop them (their sessions and API tokens stop working)."""
+    require(acting_user, "core.manage_users")
+    if not active and user.pk == acting_user.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    if user.is_active != active:
+        with transaction.atomic(), audited(acting_user):
+            user.is_active = active
+            user.save(update_fields=["is_active"])
+    return user

@@ -15,4 +15,13 @@ urlpatterns = [
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("audit/", views.AuditLogView.as_view(), name="audit"),
     path("import/", views.import_data, name="import"),
+    path("users/", views.UserListView.as_view(), name="users"),
+    path("users/new/", views.user_create, name="user_create"),
+    path("users/<int:pk>/", views.user_detail, name="user"),
+    path(
+        "users/<int:pk>/roles/<int:assignment_pk>/remove/",
+        views.user_remove_role,
+        name="user_remove_role",
+    ),
+    path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
 ]

@@ -1,21 +1,25 @@
+import functools
+
 import django_filters
 import django_tables2 as tables
 from auditlog.models import LogEntry
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, ImportForm
+from .forms import ApiTokenForm, ImportForm, RoleAssignmentForm, UserCreateForm
 from .imports import IMPORTERS, start_import
 from .jobs import job_state
-from .models import Job
-from .tables import DataTableView, PalermoTable
+from .models import Job, User
+from .tables import DataTableView, PalermoTable, UserFilter, UserTable, users_with_roles
 
 
 def home(request):
@@ -172,9 +176,18 @@ class AuditTable(PalermoTable):
 class AuditFilter(django_filters.FilterSet):
     actor__username = django_filters.CharFilter(label=gettext_lazy("User"), lookup_expr="iexact")
     object_repr = django_filters.CharFilter(label=gettext_lazy("Record"), lookup_expr="icontains")
-    timestamp = django_filters.DateFromToRangeFilter(
-        label=gettext_lazy("Date (from – to)"),
-        widget=django_filters.widgets.RangeWidget(attrs={"type": "date"}),
+    # Two fields rather than a range widget: each date input gets its own label.
+    since = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        label=gettext_lazy("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        label=gettext_lazy("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:
@@ -208,3 +221,107 @@ def import_data(request):
         )
         return redirect("core:job", pk=job.pk)
     return render(request, "core/import.html", {"form": form, "importers": IMPORTERS.values()})
+
+
+class UserListView(DataTableView):
+    permission = "core.manage_users"
+    table_class = UserTable
+    filterset_class = UserFilter
+    template_name = "core/users.html"
+    title = gettext_lazy("Users")
+    intro = gettext_lazy("Everyone who can sign in, with their roles. Open a user to change them.")
+    export_name = "palermo-users"
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["core/data_table.html#results"]  # the partial lives in the parent template
+        return [self.template_name]
+
+    def get_queryset(self):
+        return users_with_roles()
+
+
+def _may_manage_users(view):
+    """Sign-in first (a redirect), then the Secretariat's permission (403)."""
+
+    @login_required
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not request.user.has_perm("core.manage_users"):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+@_may_manage_users
+def user_create(request):
+    form = UserCreateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "password_confirm"}
+        try:
+            user = services.create_user(acting_user=request.user, **data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("User %(username)s created. Now give them a role.") % {"username": user}
+            )
+            return redirect("core:user", pk=user.pk)
+    return render(request, "core/users_form.html", {"form": form})
+
+
+@_may_manage_users
+def user_detail(request, pk):
+    """A user and their roles; the form on the page adds a role (POST here)."""
+    user = get_object_or_404(users_with_roles(), pk=pk)
+    form = RoleAssignmentForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assignment = services.assign_role(
+                acting_user=request.user,
+                user=user,
+                role=form.cleaned_data["role"],
+                participant=form.cleaned_data["participant"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role added: %(role)s.") % {"role": assignment})
+            return redirect("core:user", pk=user.pk)
+    return render(request, "core/users_detail.html", {"person": user, "role_form": form})
+
+
+@require_POST
+@_may_manage_users
+def user_remove_role(request, pk, assignment_pk):
+    user = get_object_or_404(User, pk=pk)
+    assignment = get_object_or_404(
+        user.role_assignments.select_related("participant"), pk=assignment_pk
+    )
+    try:
+        services.remove_role(acting_user=request.user, assignment=assignment)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Role removed: %(role)s.") % {"role": assignment})
+    return redirect("core:user", pk=user.pk)
+
+
+@require_POST
+@_may_manage_users
+def user_set_active(request, pk):
+    user = get_object_or_404(User, pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_user_active(acting_user=request.user, user=user, active=active)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("%(user)s can sign in again.") % {"user": user}
+            if active
+            else _("%(user)s can no longer sign in.") % {"user": user},
+        )
+    return redirect("core:user", pk=user.pk)
