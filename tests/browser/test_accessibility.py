@@ -54,6 +54,8 @@ SIGNED_IN_PAGES = [
     "/jobs/",
     "/audit/",
     "/import/",
+    "/users/",
+    "/users/new/",
     "/treaties/UNTOC/facts/",
     "/treaties/actions/new/",
     "/treaties/participants/ARG/declarations/new/",
