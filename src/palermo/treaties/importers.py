@@ -18,7 +18,7 @@ from palermo.core.reference import normalise_name, participant_index
 
 from . import parsers, rules
 from .models import Instrument, TreatyAction
-from .queries import engine_inputs
+from .queries import build_engine
 
 _MTDSG = re.compile(r"XVIII-12(?:-([abc]))?\b", re.IGNORECASE)
 _BY_LETTER = {None: "UNTOC", "a": "TIP", "b": "SOM", "c": "FIREARMS"}
@@ -186,8 +186,7 @@ class TreatyActionImporter(Importer):
                     participant.code, instrument.code, rules.ActionKind(parsed.kind), parsed.date
                 )
                 new_actions[action] = row.number
-        instruments, participants, actions = engine_inputs(new_actions)
-        engine = rules.TreatyEngine(instruments, participants, actions)
+        engine = build_engine(new_actions)  # messages in the importing user's language
         for refusal in engine.refusals:
             if refusal.action in new_actions:
                 report.error(new_actions[refusal.action], "deposit_date", refusal.reason)

@@ -9,7 +9,7 @@ import threading
 from datetime import date
 
 from django.db import connection
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext
 
 from palermo.core.models import Participant
 
@@ -17,7 +17,9 @@ from . import rules
 from .models import Instrument, TreatyAction
 
 _lock = threading.Lock()
-_cache: dict = {"key": None, "engine": None}
+#: One engine per (data version, active language): its messages are built in that language.
+#: Entries for an older data version are dropped when a newer one is built.
+_cache: dict = {"version": None, "engines": {}}
 LOCAL_NAMES = {"ar", "zh", "fr", "ru", "es"}
 
 
@@ -57,13 +59,21 @@ def engine_inputs(extra_actions=()):
     return instruments, participants, actions + list(extra_actions)
 
 
+def build_engine(extra_actions=()) -> rules.TreatyEngine:
+    """A fresh engine over the database (plus ``extra_actions``), whose refusals, notes and
+    discrepancies are in the active language."""
+    return rules.TreatyEngine(*engine_inputs(extra_actions), translate=gettext, ntranslate=ngettext)
+
+
 def get_engine() -> rules.TreatyEngine:
-    key = _data_version()
+    version, language = _data_version(), get_language()
     with _lock:
-        if _cache["key"] != key:
-            _cache["engine"] = rules.TreatyEngine(*engine_inputs())
-            _cache["key"] = key
-        return _cache["engine"]
+        if _cache["version"] != version:
+            _cache["version"], _cache["engines"] = version, {}
+        engine = _cache["engines"].get(language)
+        if engine is None:
+            engine = _cache["engines"][language] = build_engine()
+        return engine
 
 
 def instruments():
@@ -89,8 +99,8 @@ def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
                 "code": p["code"],
                 "name": p[local] or p["name"],
                 "name_en": p["name"],
-                "region": p["region__name"] or "",
-                "group": p["regional_group__name"] or "",
+                "region": gettext(p["region__name"]) if p["region__name"] else "",
+                "group": gettext(p["regional_group__name"]) if p["regional_group__name"] else "",
                 "status": status.value,
                 "in_force_from": in_force if in_force and in_force <= on else None,
             }

@@ -90,7 +90,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -290,39 +290,551 @@ class InstrumentHistory:
     denounced_through: str | None  # the Convention's code when art. 40(3) applied
 
 
-# Article numbers of the final clauses, for the sentences of refusals and discrepancies.
-_EIF_ARTICLE = {"UNTOC": "art. 38", "TIP": "art. 17", "SOM": "art. 22", "FIREARMS": "art. 18"}
-_DENUNCIATION_ARTICLE = {
-    "UNTOC": "art. 40",
-    "TIP": "art. 19",
-    "SOM": "art. 24",
-    "FIREARMS": "art. 20",
-}
-_VERB = {
-    ActionKind.SIGNATURE: "sign",
-    ActionKind.RATIFICATION: "ratify",
-    ActionKind.ACCEPTANCE: "accept",
-    ActionKind.APPROVAL: "approve",
-    ActionKind.ACCESSION: "accede to",
-    ActionKind.SUCCESSION: "succeed to",
-    ActionKind.FORMAL_CONFIRMATION: "formally confirm",
-    ActionKind.CONSENT_UNSPECIFIED: "consent to be bound by",
-    ActionKind.DENUNCIATION: "denounce",
-}
-_NOUN = {
-    ActionKind.RATIFICATION: "instrument of ratification",
-    ActionKind.ACCEPTANCE: "instrument of acceptance",
-    ActionKind.APPROVAL: "instrument of approval",
-    ActionKind.ACCESSION: "instrument of accession",
-    ActionKind.SUCCESSION: "notification of succession",
-    ActionKind.FORMAL_CONFIRMATION: "instrument of formal confirmation",
-    ActionKind.CONSENT_UNSPECIFIED: "instrument of consent (type not stated by the source)",
-}
+def gettext_noop(message: str) -> str:
+    """Marks a msgid for extraction and returns it unchanged. ``gettext_noop`` is one of the
+    keywords Django's ``makemessages`` passes to xgettext, so the sentences below land in the
+    catalogues while this module stays free of Django. The engine translates them when it
+    builds a message, with the ``translate`` callable it was given."""
+    return message
 
 
-def _cite(code: str, table: dict[str, str], paragraph: str) -> str:
-    article = table.get(code)
-    return f"{code} {article}({paragraph})" if article else f"the final clauses of {code}"
+def _english_plural(singular: str, plural: str, number: int) -> str:
+    return singular if number == 1 else plural
+
+
+# Article numbers of the final clauses, for the citations in refusals.
+_DENUNCIATION_ARTICLE = {"UNTOC": "40", "TIP": "19", "SOM": "24", "FIREARMS": "20"}
+_PROTOCOL_PARTY_ARTICLE = {"UNTOC": "37"}
+
+# -- messages ---------------------------------------------------------------------------------
+# Every sentence a user can see is one whole msgid with named placeholders, so a translator
+# sees the complete sentence: one per kind of action where the verb or noun differs (and per
+# pair of kinds where a sentence names both the refused action and an earlier instrument).
+# Placeholders: ``who`` (participant label), ``instrument`` (code), ``date`` (ISO date of the
+# action), other ``*_date``/``effective`` ISO dates, ``parent`` (the Convention's code),
+# ``cite`` (a citation built from ``_CITE``).
+_K = ActionKind
+
+_UNKNOWN_INSTRUMENT = {
+    _K.SIGNATURE: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+    _K.DENUNCIATION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: no instrument with the code '%(instrument)s' is known."
+    ),
+}
+_UNKNOWN_PARTICIPANT = {
+    _K.SIGNATURE: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+    _K.DENUNCIATION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: '%(who)s' is not a known participant."
+    ),
+}
+_SIGNED_AFTER_CONSENT = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of ratification on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of acceptance on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of approval on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of accession on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its notification of succession on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of formal confirmation on %(consent_date)s, so there is nothing left to sign."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot sign %(instrument)s on %(date)s: it already deposited its instrument of consent (type not stated by the source) on %(consent_date)s, so there is nothing left to sign."
+    ),
+}
+_JOINING_AFTER_DENUNCIATION = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
+    ),
+}
+_ALREADY_BOUND = {
+    (_K.RATIFICATION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.RATIFICATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCEPTANCE, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.APPROVAL, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.ACCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.SUCCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
+    ),
+}
+_NOT_A_PARTY = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
+    ),
+}
+_NOT_YET_A_PARTY = {
+    (_K.RATIFICATION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.RATIFICATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCEPTANCE, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.APPROVAL, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.ACCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.SUCCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.FORMAL_CONFIRMATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.RATIFICATION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.ACCEPTANCE): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.APPROVAL): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.ACCESSION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.SUCCESSION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.FORMAL_CONFIRMATION): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
+    ),
+    (_K.CONSENT_UNSPECIFIED, _K.CONSENT_UNSPECIFIED): gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
+    ),
+}
+_NO_LONGER_A_PARTY = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot ratify %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot accept %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot approve %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot accede to %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot succeed to %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: its denunciation of %(parent)s took effect on %(effective)s, so it is no longer a party to the Convention (%(cite)s)."
+    ),
+}
+_DENOUNCED_BEFORE_CONSENT = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of ratification is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of acceptance is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of approval is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of accession is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its notification of succession is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of formal confirmation is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot denounce %(instrument)s on %(date)s: its instrument of consent (type not stated by the source) is dated %(consent_date)s, later than the notice; only a Party may denounce (%(cite)s)."
+    ),
+}
+_UNVERIFIED = {
+    _K.RATIFICATION: gettext_noop(
+        "%(who)s's instrument of ratification of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "%(who)s's instrument of acceptance of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.APPROVAL: gettext_noop(
+        "%(who)s's instrument of approval of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.ACCESSION: gettext_noop(
+        "%(who)s's instrument of accession of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "%(who)s's notification of succession of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s's instrument of formal confirmation of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s's instrument of consent (type not stated by the source) of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
+    ),
+}
+_ALREADY_SIGNED = gettext_noop(
+    "%(who)s cannot sign %(instrument)s on %(date)s: it already signed it on %(signature_date)s."
+)
+_DENOUNCED_WITHOUT_CONSENT = gettext_noop(
+    "%(who)s cannot denounce %(instrument)s on %(date)s: it has not consented to be bound by it, and only a Party may (%(cite)s)."
+)
+_ALREADY_DENOUNCED = gettext_noop(
+    "%(who)s cannot denounce %(instrument)s on %(date)s: it already gave notice of denunciation on %(notice_date)s (effective %(effective)s)."
+)
+_DENOUNCED_WITH_THE_CONVENTION = gettext_noop(
+    "%(who)s cannot denounce %(instrument)s on %(date)s: its denunciation of %(parent)s, effective %(effective)s, already entailed the denunciation of %(instrument)s (%(cite)s)."
+)
+_CITE = gettext_noop("%(code)s art. %(article)s(%(paragraph)s)")
+_CITE_FINAL_CLAUSES = gettext_noop("the final clauses of %(code)s")
+_DISCREPANCY_IMPLIED = gettext_noop(
+    "Known actions imply %(derived)s but the official date is %(official)s. The %(ordinal)s qualifying instrument known for %(code)s is %(participant)s's of %(deposit_date)s; using the official date."
+)
+_DISCREPANCY_IMPLIED_PARENT = gettext_noop(
+    "Known actions imply %(derived)s but the official date is %(official)s. The %(ordinal)s qualifying instrument known for %(code)s is %(participant)s's of %(deposit_date)s, and %(code)s cannot enter into force before %(parent)s; using the official date."
+)
+_ORDINAL_SUFFIX = {
+    "st": gettext_noop("%(number)sst"),
+    "nd": gettext_noop("%(number)snd"),
+    "rd": gettext_noop("%(number)srd"),
+    "th": gettext_noop("%(number)sth"),
+}
 
 
 def _rank(kind: ActionKind) -> int:
@@ -396,6 +908,12 @@ class TreatyEngine:
     (Convention first), each participant's own date, the art. 40(3) cascade, and any
     disagreement with the official dates in ``discrepancies``. Cost: O(n log n) in the number of
     actions; ``status`` is O(1) and ``statuses``/``counts`` are O(participants) date comparisons.
+
+    Messages (``Refusal.reason``, ``unverified``, ``Discrepancy.message``) are English unless
+    ``translate`` (a ``gettext``) and ``ntranslate`` (an ``ngettext``) are given; they are
+    applied to each whole-sentence msgid before its placeholders are filled, when the message
+    is built (at construction, or in ``validate``). Dates stay ISO (YYYY-MM-DD) and
+    participant labels and instrument codes are data, inserted as they are.
     """
 
     def __init__(
@@ -403,7 +921,12 @@ class TreatyEngine:
         instruments: Iterable[Instrument],
         participants: Iterable[Participant],
         actions: Iterable[Action],
+        *,
+        translate: Callable[[str], str] = gettext_noop,
+        ntranslate: Callable[[str, str, int], str] = _english_plural,
     ) -> None:
+        self._translate = translate
+        self._ntranslate = ntranslate
         self._instruments: dict[str, Instrument] = {}
         for instrument in instruments:
             if instrument.code in self._instruments:
@@ -478,15 +1001,48 @@ class TreatyEngine:
         known = self._participants.get(participant)
         return known.label if known else participant
 
+    # -- messages ---------------------------------------------------------------------------
+
+    def _message(self, msgid: str, **params: object) -> str:
+        """Translate a whole-sentence msgid, then fill its placeholders. Dates are ISO."""
+        return self._translate(msgid) % _format_params(params)
+
+    def _plural(self, singular: str, plural: str, count: int, **params: object) -> str:
+        return self._ntranslate(singular, plural, count) % _format_params(
+            {**params, "count": count}
+        )
+
+    def ngettext(self, singular: str, plural: str, count: int, **params: object) -> str:
+        """``_plural`` under the name xgettext extracts by default (``ngettext:1,2``)."""
+        return self._plural(singular, plural, count, **params)
+
+    def _cite(self, code: str, articles: dict[str, str], paragraph: str) -> str:
+        article = articles.get(code)
+        if article is None:
+            return self._message(_CITE_FINAL_CLAUSES, code=code)
+        return self._message(_CITE, code=code, article=article, paragraph=paragraph)
+
+    def _ordinal(self, number: int) -> str:
+        if 10 <= number % 100 <= 20:
+            suffix = "th"
+        else:
+            suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+        return self._message(_ORDINAL_SUFFIX[suffix], number=number)
+
+    # -- checks -----------------------------------------------------------------------------
+
     def _check(self, action: Action) -> str | None:
         """The reason ``action`` is refused given the actions accepted so far, or None."""
-        who = self._label(action.participant)
-        head = f"{who} cannot {_VERB[action.kind]} {action.instrument} on {action.date}"
+        head = {
+            "who": self._label(action.participant),
+            "instrument": action.instrument,
+            "date": action.date,
+        }
         instrument = self._instruments.get(action.instrument)
         if instrument is None:
-            return f"{head}: no instrument with the code {action.instrument!r} is known."
+            return self._message(_UNKNOWN_INSTRUMENT[action.kind], **head)
         if action.participant not in self._participants:
-            return f"{head}: {action.participant!r} is not a known participant."
+            return self._message(_UNKNOWN_PARTICIPANT[action.kind], **head)
         record = self._records[action.instrument].get(action.participant)
         if action.kind is ActionKind.SIGNATURE:
             return self._check_signature(head, record)
@@ -494,88 +1050,95 @@ class TreatyEngine:
             return self._check_denunciation(head, action, instrument, record)
         return self._check_consent(head, action, instrument, record)
 
-    def _check_signature(self, head: str, record: _Record | None) -> str | None:
+    def _check_signature(self, head: dict, record: _Record | None) -> str | None:
         if record is None:
             return None
         if record.signature is not None:
-            return f"{head}: it already signed it on {record.signature.date}."
+            return self._message(_ALREADY_SIGNED, **head, signature_date=record.signature.date)
         if record.consent is not None:
             consent = record.consent
-            return (
-                f"{head}: it already deposited its {_NOUN[consent.kind]} on {consent.date}, "
-                "so there is nothing left to sign."
+            return self._message(
+                _SIGNED_AFTER_CONSENT[consent.kind], **head, consent_date=consent.date
             )
         return None
 
     def _check_consent(
-        self, head: str, action: Action, instrument: Instrument, record: _Record | None
+        self, head: dict, action: Action, instrument: Instrument, record: _Record | None
     ) -> str | None:
         if record is not None and record.denunciation is not None:
-            denunciation = record.denunciation
-            return (
-                f"{head}: it denounced {action.instrument} on {denunciation.date} (effective "
-                f"{record.denunciation_effective}); joining again after a denunciation is not "
-                "handled by these rules."
+            return self._message(
+                _JOINING_AFTER_DENUNCIATION[action.kind],
+                **head,
+                notice_date=record.denunciation.date,
+                effective=record.denunciation_effective,
             )
         if record is not None and record.consent is not None:
             consent = record.consent
-            return (
-                f"{head}: it is already bound by its {_NOUN[consent.kind]} of {consent.date}; "
-                "a second instrument is a duplicate."
+            return self._message(
+                _ALREADY_BOUND[action.kind, consent.kind], **head, consent_date=consent.date
             )
         parent = instrument.parent
         if parent is None:
             return None
-        cite = _cite(parent, {"UNTOC": "art. 37"}, "2")
+        cite = self._cite(parent, _PROTOCOL_PARTY_ARTICLE, "2")
         parent_record = self._records[parent].get(action.participant)
         parent_consent = parent_record.consent if parent_record else None
         if parent_consent is None:
             if not self._instruments[parent].actions_complete:
-                self._unverified_reason = (
-                    f"{self._label(action.participant)}'s {_NOUN[action.kind]} of "
-                    f"{action.instrument} ({action.date}) is accepted but not verified: no "
-                    f"consent to {parent} is known for it, and the known {parent} actions are "
-                    f"incomplete ({cite})."
+                self._unverified_reason = self._message(
+                    _UNVERIFIED[action.kind], **head, parent=parent, cite=cite
                 )
                 return None
-            return f"{head}: it is not a party to the Convention ({cite})."
+            return self._message(_NOT_A_PARTY[action.kind], **head, cite=cite)
         if parent_consent.date > action.date:
-            return (
-                f"{head}: it is not yet a party to the Convention ({parent}); its "
-                f"{_NOUN[parent_consent.kind]} is dated {parent_consent.date} ({cite})."
+            return self._message(
+                _NOT_YET_A_PARTY[action.kind, parent_consent.kind],
+                **head,
+                parent=parent,
+                consent_date=parent_consent.date,
+                cite=cite,
             )
         effective = parent_record.denunciation_effective if parent_record else None
         if effective is not None and effective <= action.date:
-            return (
-                f"{head}: its denunciation of {parent} took effect on {effective}, so it is no "
-                f"longer a party to the Convention ({cite})."
+            return self._message(
+                _NO_LONGER_A_PARTY[action.kind],
+                **head,
+                parent=parent,
+                effective=effective,
+                cite=cite,
             )
         return None
 
     def _check_denunciation(
-        self, head: str, action: Action, instrument: Instrument, record: _Record | None
+        self, head: dict, action: Action, instrument: Instrument, record: _Record | None
     ) -> str | None:
-        cite = _cite(action.instrument, _DENUNCIATION_ARTICLE, "1")
+        cite = self._cite(action.instrument, _DENUNCIATION_ARTICLE, "1")
         if record is None or record.consent is None:
-            return f"{head}: it has not consented to be bound by it, and only a Party may ({cite})."
+            return self._message(_DENOUNCED_WITHOUT_CONSENT, **head, cite=cite)
         if record.consent.date > action.date:
-            return (
-                f"{head}: its {_NOUN[record.consent.kind]} is dated {record.consent.date}, "
-                f"later than the notice; only a Party may denounce ({cite})."
+            return self._message(
+                _DENOUNCED_BEFORE_CONSENT[record.consent.kind],
+                **head,
+                consent_date=record.consent.date,
+                cite=cite,
             )
         if record.denunciation is not None:
-            return (
-                f"{head}: it already gave notice of denunciation on {record.denunciation.date} "
-                f"(effective {record.denunciation_effective})."
+            return self._message(
+                _ALREADY_DENOUNCED,
+                **head,
+                notice_date=record.denunciation.date,
+                effective=record.denunciation_effective,
             )
         if instrument.parent is not None:
             parent_record = self._records[instrument.parent].get(action.participant)
             effective = parent_record.denunciation_effective if parent_record else None
             if effective is not None and effective <= action.date:
-                return (
-                    f"{head}: its denunciation of {instrument.parent}, effective {effective}, "
-                    f"already entailed the denunciation of {action.instrument} "
-                    f"({_cite(instrument.parent, _DENUNCIATION_ARTICLE, '3')})."
+                return self._message(
+                    _DENOUNCED_WITH_THE_CONVENTION,
+                    **head,
+                    parent=instrument.parent,
+                    effective=effective,
+                    cite=self._cite(instrument.parent, _DENUNCIATION_ARTICLE, "3"),
                 )
         return None
 
@@ -670,35 +1233,48 @@ class TreatyEngine:
             return None
         qualifying = self._qualifying[code]
         known = len(qualifying)
+        facts = {"code": code, "official": official, "parent": instrument.parent}
         if derived is None:
             if known < instrument.threshold:
                 latest = official - dt.timedelta(days=instrument.initial_delay_days)
                 by_then = sum(1 for action in qualifying if action.date <= latest)
-                message = (
-                    f"Known actions give only {known} qualifying instruments for {code}, fewer "
-                    f"than the {instrument.threshold} needed; using the official date "
-                    f"{official} (sourced). {by_then} of them were deposited on or before "
-                    f"{latest}, the latest date on which the {_ordinal(instrument.threshold)} "
-                    f"instrument can have been deposited for entry into force on {official}."
+                message = _join_sentences(
+                    self.ngettext(
+                        "Known actions give only %(count)s qualifying instrument for %(code)s, fewer than the %(threshold)s needed; using the official date %(official)s (sourced).",
+                        "Known actions give only %(count)s qualifying instruments for %(code)s, fewer than the %(threshold)s needed; using the official date %(official)s (sourced).",
+                        known,
+                        **facts,
+                        threshold=instrument.threshold,
+                    ),
+                    self.ngettext(
+                        "%(count)s of them was deposited on or before %(latest)s, the latest date on which the %(ordinal)s instrument can have been deposited for entry into force on %(official)s.",
+                        "%(count)s of them were deposited on or before %(latest)s, the latest date on which the %(ordinal)s instrument can have been deposited for entry into force on %(official)s.",
+                        by_then,
+                        **facts,
+                        latest=latest,
+                        ordinal=self._ordinal(instrument.threshold),
+                    ),
                 )
             else:
-                message = (
-                    f"Known actions give {known} qualifying instruments for {code}, but the "
-                    f"Convention {instrument.parent} has no known entry into force, which "
-                    f"{code} cannot precede; using the official date {official} (sourced)."
+                message = self.ngettext(
+                    "Known actions give %(count)s qualifying instrument for %(code)s, but the Convention %(parent)s has no known entry into force, which %(code)s cannot precede; using the official date %(official)s (sourced).",
+                    "Known actions give %(count)s qualifying instruments for %(code)s, but the Convention %(parent)s has no known entry into force, which %(code)s cannot precede; using the official date %(official)s (sourced).",
+                    known,
+                    **facts,
                 )
         else:
             nth = qualifying[instrument.threshold - 1]
-            message = (
-                f"Known actions imply {derived} but the official date is {official}. The "
-                f"{_ordinal(instrument.threshold)} qualifying instrument known for {code} is "
-                f"{self._label(nth.participant)}'s of {nth.date}"
-            )
-            if instrument.parent is not None and derived == self.entry_into_force(
+            behind_parent = instrument.parent is not None and derived == self.entry_into_force(
                 instrument.parent
-            ):
-                message += f", and {code} cannot enter into force before {instrument.parent}"
-            message += "; using the official date."
+            )
+            message = self._message(
+                _DISCREPANCY_IMPLIED_PARENT if behind_parent else _DISCREPANCY_IMPLIED,
+                **facts,
+                derived=derived,
+                ordinal=self._ordinal(instrument.threshold),
+                participant=self._label(nth.participant),
+                deposit_date=nth.date,
+            )
         return Discrepancy(code, official, derived, message, known)
 
     # -- queries ----------------------------------------------------------------------------
@@ -843,9 +1419,14 @@ class TreatyEngine:
         return result
 
 
-def _ordinal(number: int) -> str:
-    if 10 <= number % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
+def _format_params(params: dict[str, object]) -> dict[str, object]:
+    """Dates as ISO strings (YYYY-MM-DD) in every language; everything else as given."""
+    return {
+        name: value.isoformat() if isinstance(value, dt.date) else value
+        for name, value in params.items()
+    }
+
+
+def _join_sentences(first: str, second: str) -> str:
+    """Two whole sentences, with a space unless the first ends in full-width punctuation."""
+    return first + second if first.endswith(("。", "！", "？")) else f"{first} {second}"

@@ -14,7 +14,7 @@ from palermo.core.services import audited
 
 from . import rules
 from .models import Article, Declaration, Instrument, StatusSnapshot, TreatyAction
-from .queries import engine_inputs
+from .queries import build_engine
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -134,7 +134,7 @@ def update_instrument_facts(
 
 def check_action(action: rules.Action) -> None:
     """Raise ValidationError with the rule engine's reason if the action would be refused."""
-    engine = rules.TreatyEngine(*engine_inputs())
+    engine = build_engine()
     refusal = engine.validate(action)
     if refusal is not None:
         raise ValidationError(refusal.reason)

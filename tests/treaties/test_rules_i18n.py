@@ -1,0 +1,281 @@
+"""The rule engine's messages are whole-sentence msgids, translated by the callables it is given:
+the module stays free of Django, and the site passes Django's gettext/ngettext."""
+
+import ast
+import datetime as dt
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from palermo.core.models import Participant
+from palermo.treaties import rules, services
+from palermo.treaties.models import Instrument
+from palermo.treaties.queries import get_engine
+from palermo.treaties.rules import Action, ActionKind, TreatyEngine
+from palermo.treaties.rules import Instrument as RuleInstrument
+from palermo.treaties.rules import Participant as RuleParticipant
+
+D = dt.date.fromisoformat
+K = ActionKind
+LANGUAGES = ["ar", "zh-hans", "fr", "ru", "es"]
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _msgid_tables() -> dict[str, dict]:
+    return {
+        name: value
+        for name, value in vars(rules).items()
+        if name.startswith("_")
+        and isinstance(value, dict)
+        and value
+        and all(isinstance(v, str) and "%(" in v for v in value.values())
+    }
+
+
+def _msgids() -> list[str]:
+    """Every singular msgid of rules.py (tables and constants)."""
+    found = []
+    for value in vars(rules).values():
+        if isinstance(value, str) and "%(" in value:
+            found.append(value)
+        elif isinstance(value, dict):
+            found += [v for v in value.values() if isinstance(v, str) and "%(" in v]
+    return sorted(set(found))
+
+
+def _plurals() -> list[tuple[str, str]]:
+    """The ``self.ngettext(singular, plural, ...)`` literals in rules.py."""
+    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    pairs = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "ngettext"
+        ):
+            singular, plural = node.args[:2]
+            pairs.append((singular.value, plural.value))
+    return pairs
+
+
+def _scenario(**kwargs) -> TreatyEngine:
+    """One refusal of nearly every kind, a note on partial data and a discrepancy."""
+    convention = RuleInstrument(
+        "UNTOC", threshold=2, official_entry_into_force=D("2003-09-29"), actions_complete=False
+    )
+    protocol = RuleInstrument("TIP", parent="UNTOC", threshold=1)
+    states = [RuleParticipant(c, name=f"State {c}") for c in ("AAA", "BBB", "CCC")]
+    actions = [
+        Action("AAA", "UNTOC", K.RATIFICATION, D("2003-01-01")),
+        Action("AAA", "UNTOC", K.ACCESSION, D("2003-02-01")),  # duplicate
+        Action("AAA", "UNTOC", K.SIGNATURE, D("2003-03-01")),  # after consent
+        Action("BBB", "UNTOC", K.DENUNCIATION, D("2003-04-01")),  # not consented
+        Action("CCC", "TIP", K.ACCESSION, D("2004-01-01")),  # unverified
+        Action("ZZZ", "UNTOC", K.SIGNATURE, D("2004-01-01")),  # unknown participant
+    ]
+    return TreatyEngine([convention, protocol], states, actions, **kwargs)
+
+
+def _messages(engine: TreatyEngine) -> list[str]:
+    return (
+        [r.reason for r in engine.refusals]
+        + [n.reason for n in engine.unverified]
+        + [d.message for d in engine.discrepancies]
+    )
+
+
+# -- pure: any translate callable --------------------------------------------------------------
+
+
+def test_rules_stays_free_of_django():
+    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    imported = [
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    ] + [node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+    assert not [name for name in imported if name.startswith("django")]
+
+
+def test_without_translate_the_messages_are_english():
+    english = _messages(_scenario())
+    assert english[0] == (
+        "State AAA cannot accede to UNTOC on 2003-02-01: it is already bound by its instrument "
+        "of ratification of 2003-01-01; a second instrument is a duplicate."
+    )
+    assert len(english) == 6
+
+
+def test_a_fake_translate_translates_every_message_and_fills_the_placeholders():
+    catalogue = {
+        rules._ALREADY_BOUND[K.ACCESSION, K.RATIFICATION]: (
+            "%(who)s NE PEUT PAS ADHÉRER À %(instrument)s LE %(date)s : LIÉ PAR SON INSTRUMENT "
+            "DE RATIFICATION DU %(consent_date)s."
+        ),
+    }
+    seen = []
+
+    def translate(msgid: str) -> str:
+        seen.append(msgid)
+        return catalogue.get(msgid, "<<" + msgid + ">>")
+
+    def ntranslate(singular: str, plural: str, count: int) -> str:
+        seen.append(singular)
+        return "<<" + (singular if count == 1 else plural) + ">>"
+
+    messages = _messages(_scenario(translate=translate, ntranslate=ntranslate))
+    assert messages[0] == (
+        "State AAA NE PEUT PAS ADHÉRER À UNTOC LE 2003-02-01 : LIÉ PAR SON INSTRUMENT DE "
+        "RATIFICATION DU 2003-01-01."
+    )
+    for message in messages[1:]:
+        assert message.startswith("<<") and message.endswith(">>"), message
+    for message in messages:
+        assert "%(" not in message
+    # The citation is translated too, then inserted.
+    assert "<<UNTOC art. 40(1)>>" in messages[2]
+    # Dates stay ISO whatever the language.
+    assert "2003-04-01" in messages[2]
+    # Only msgids the catalogues know were asked for.
+    known = set(_msgids()) | {singular for singular, _plural in _plurals()}
+    assert seen and set(seen) <= known
+
+
+def test_discrepancy_counts_use_ntranslate_with_the_count():
+    calls = []
+
+    def ntranslate(singular: str, plural: str, count: int) -> str:
+        calls.append(count)
+        return f"[{count}] " + (singular if count == 1 else plural)
+
+    engine = _scenario(ntranslate=ntranslate)
+    [discrepancy] = engine.discrepancies
+    # One qualifying UNTOC instrument (AAA) of the two needed; it was deposited by 2003-07-01.
+    assert calls == [1, 1]
+    assert discrepancy.message.startswith(
+        "[1] Known actions give only 1 qualifying instrument for UNTOC, fewer than the 2 needed"
+    )
+    assert "[1] 1 of them was deposited on or before 2003-07-01, the latest date on which the " in (
+        discrepancy.message
+    )
+    assert "the 2nd instrument can have been deposited" in discrepancy.message
+
+
+def test_validate_builds_its_reason_with_the_engine_translate():
+    engine = _scenario(translate=lambda msgid: msgid.replace("cannot", "CANNOT"))
+    refusal = engine.validate(Action("AAA", "UNTOC", K.RATIFICATION, D("2005-01-01")))
+    assert refusal is not None
+    assert refusal.reason.startswith("State AAA CANNOT ratify UNTOC on 2005-01-01: ")
+
+
+def test_sentence_tables_cover_every_kind_with_whole_sentences():
+    tables = _msgid_tables()
+    for name in ("_UNKNOWN_INSTRUMENT", "_UNKNOWN_PARTICIPANT"):
+        assert set(tables[name]) == set(ActionKind)
+    for name in ("_ALREADY_BOUND", "_NOT_YET_A_PARTY"):
+        assert set(tables[name]) == {
+            (a, b) for a in rules.CONSENT_KINDS for b in rules.CONSENT_KINDS
+        }
+    for name in ("_NOT_A_PARTY", "_UNVERIFIED", "_JOINING_AFTER_DENUNCIATION"):
+        assert set(tables[name]) == set(rules.CONSENT_KINDS)
+    for msgid in _msgids():
+        if msgid.startswith("%(who)s cannot"):
+            assert msgid.endswith("."), msgid
+    assert len(_plurals()) == 3
+
+
+# -- Django: the catalogues and the site -------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_rules_msgid_is_translated_with_the_same_placeholders(language):
+    with translation.override(language):
+        for msgid in _msgids():
+            translated = translation.gettext(msgid)
+            assert translated != msgid or language == "en", msgid
+            assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid))
+        for singular, plural in _plurals():
+            for count in (0, 1, 2, 5, 11, 21, 101):
+                translated = translation.ngettext(singular, plural, count)
+                assert translated not in (singular, plural)
+                assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(plural))
+
+
+@pytest.fixture
+def testland(db):
+    return Participant.objects.create(code="QTL", name="Testland")
+
+
+def _record(testland, acting_user, **overrides):
+    data = {
+        "participant": testland,
+        "instrument": Instrument.objects.get(code="UNTOC"),
+        "kind": "ratification",
+        "date": date(2020, 2, 2),
+        "source": "test record",
+    }
+    return services.record_action(acting_user=acting_user, **{**data, **overrides})
+
+
+def test_a_refused_action_recorded_through_the_service_gives_a_french_reason(testland, secretariat):
+    _record(testland, secretariat)
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        _record(testland, secretariat, kind="accession", date=date(2021, 1, 1))
+    assert refused.value.messages == [
+        "Testland ne peut pas adhérer à UNTOC le 2021-01-01\u00a0: ce participant est déjà lié "
+        "par son instrument de ratification du 2020-02-02\u00a0; un second instrument ferait "
+        "double emploi."
+    ]
+
+
+def test_a_refused_action_typed_on_the_page_shows_the_reason_in_the_page_language(
+    user_client, testland
+):
+    untoc = Instrument.objects.get(code="UNTOC")
+    untoc.actions_complete = True
+    untoc.save()
+    client = user_client("secretariat")
+    form = {
+        "participant": testland.pk,
+        "instrument": Instrument.objects.get(code="TIP").pk,
+        "kind": "ratification",
+        "date": "2020-02-02",
+        "source": "test record",
+        "source_text": "",
+    }
+    response = client.post("/treaties/actions/new/", form, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200
+    page = BeautifulSoup(response.content.decode(), "lxml")
+    errors = page.select_one(".field-errors").get_text(" ", strip=True)
+    assert (
+        "Testland ne peut pas ratifier TIP le 2020-02-02\u00a0: ce participant n'est pas Partie "
+        "à la Convention (UNTOC, art. 37, par. 2)." in errors
+    )
+
+
+def test_the_cached_engine_is_one_per_language(db):
+    with translation.override("en"):
+        english = get_engine()
+        assert get_engine() is english
+    with translation.override("ar"):
+        arabic = get_engine()
+    assert arabic is not english
+    [en_untoc] = [d for d in english.discrepancies if d.instrument == "UNTOC"]
+    [ar_untoc] = [d for d in arabic.discrepancies if d.instrument == "UNTOC"]
+    assert en_untoc.message.startswith("Known actions")
+    assert "الإجراءات المعروفة" in ar_untoc.message
+    assert "2003-09-29" in ar_untoc.message
+
+
+@pytest.mark.django_db
+def test_the_participant_list_names_regions_and_groups_in_the_page_language(client):
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    page = client.get("/treaties/participants/?q=FRA").content.decode()
+    assert "Groupe des États d&#x27;Europe occidentale et autres États" in page
+    assert "<td >Europe</td>" in page.replace("\n", "")
