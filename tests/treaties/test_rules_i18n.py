@@ -279,3 +279,19 @@ def test_the_participant_list_names_regions_and_groups_in_the_page_language(clie
     page = client.get("/treaties/participants/?q=FRA").content.decode()
     assert "Groupe des États d&#x27;Europe occidentale et autres États" in page
     assert "<td >Europe</td>" in page.replace("\n", "")
+
+
+@pytest.mark.django_db
+def test_instrument_titles_are_the_official_ones_in_each_language(client):
+    from palermo.treaties.instrument_names import SHORT_TITLES, TITLES
+    from palermo.treaties.models import Instrument
+
+    assert set(Instrument.objects.values_list("title", flat=True)) == set(TITLES)
+    assert set(Instrument.objects.values_list("short_title", flat=True)) == set(SHORT_TITLES)
+    client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    page = client.get("/treaties/UNTOC/").content.decode()
+    assert (
+        "Convención de las Naciones Unidas contra la Delincuencia Organizada Transnacional" in page
+    )
+    client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
+    assert "贩运人口议定书" in client.get("/treaties/").content.decode()

@@ -8,6 +8,7 @@ known actions are incomplete, and compared with what the actions imply).
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core.models import Participant, TimeStamped
@@ -68,7 +69,15 @@ class Instrument(TimeStamped):
         verbose_name_plural = _("instruments")
 
     def __str__(self):
-        return self.short_title
+        return self.local_short_title
+
+    @property
+    def local_short_title(self) -> str:
+        return gettext(self.short_title)  # official translations: instrument_names.py
+
+    @property
+    def local_title(self) -> str:
+        return gettext(self.title)
 
     @property
     def is_protocol(self) -> bool:

@@ -42,7 +42,7 @@ def engine_inputs(extra_actions=()):
             threshold=i.threshold,
             official_entry_into_force=i.official_entry_into_force,
             actions_complete=i.actions_complete,
-            name=i.short_title,
+            name=i.local_short_title,
         )
         for i in Instrument.objects.select_related("parent")
     ]

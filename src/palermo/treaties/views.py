@@ -297,7 +297,9 @@ def timeline(request):
                 current = points[i][1].parties
                 i += 1
             values.append(current)
-        datasets.append({"label": s["instrument"].short_title, "data": values, "stepped": True})
+        datasets.append(
+            {"label": s["instrument"].local_short_title, "data": values, "stepped": True}
+        )
     chart = {
         "type": "line",
         "x_type": "date",
