@@ -15,6 +15,7 @@ PAGES = [
     "/treaties/map/",
     "/treaties/timeline/",
     "/accounts/login/",
+    "/search/?q=central+authority",
 ]
 
 

@@ -258,3 +258,25 @@ def delete_role(request, user_id: int, assignment_id: int):
     )
     services.remove_role(acting_user=request.auth, assignment=assignment)
     return Status(204, None)
+
+
+class SearchResultOut(Schema):
+    title: str
+    url: str
+    snippet: str
+
+
+class SearchGroupOut(Schema):
+    key: str
+    label: str
+    total: int
+    results: list[SearchResultOut]
+
+
+@router.get("/search", response=list[SearchGroupOut], auth=READ)
+def site_search(request, q: str, limit: int = 10):
+    """Search every module at once; each group holds at most ``limit`` results, and only what
+    the caller may see (anonymous callers see public data only)."""
+    from .search import search_all
+
+    return search_all(q, request.auth, limit=max(1, min(limit, 100)))

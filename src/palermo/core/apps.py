@@ -10,7 +10,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, permissions  # noqa: F401  (registers the core permissions)
+        from . import models, permissions, search  # noqa: F401  (they register themselves)
 
         stamps = ["created", "updated"]
         auditlog.register(models.Participant, exclude_fields=stamps)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("search/", views.site_search, name="search"),
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),

@@ -19,6 +19,7 @@ from .forms import ApiTokenForm, ImportForm, RoleAssignmentForm, UserCreateForm
 from .imports import IMPORTERS, start_import
 from .jobs import job_state
 from .models import Job, User
+from .search import MIN_LENGTH, search_all
 from .tables import DataTableView, PalermoTable, UserFilter, UserTable, users_with_roles
 
 
@@ -325,3 +326,13 @@ def user_set_active(request, pk):
             else _("%(user)s can no longer sign in.") % {"user": user},
         )
     return redirect("core:user", pk=user.pk)
+
+
+def site_search(request):
+    """One box for the whole site; an htmx request gets just the results."""
+    query = request.GET.get("q", "").strip()
+    groups = search_all(query, request.user)
+    context = {"query": query, "groups": groups, "too_short": 0 < len(query) < MIN_LENGTH}
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "core/search.html#results", context)
+    return render(request, "core/search.html", context)
