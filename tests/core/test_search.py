@@ -63,7 +63,10 @@ def test_the_owner_and_the_secretariat_find_the_job(user_client, focal_points_jo
     for username in ("focal-point", "secretariat"):
         page = user_client(username).get("/search/?q=zanzibar").content.decode()
         assert f"/jobs/{focal_points_job.pk}/" in page
-    assert "Import of zanzibar.csv" not in user_client(None).get("/search/?q=zanzibar").content.decode()
+    assert (
+        "Import of zanzibar.csv"
+        not in user_client(None).get("/search/?q=zanzibar").content.decode()
+    )
 
 
 @pytest.mark.parametrize("username", [None, *[r for r in ROLES if r != "secretariat"]])

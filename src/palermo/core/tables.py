@@ -22,6 +22,10 @@ from .models import Participant, RoleAssignment, User
 
 
 class PalermoTable(tables.Table):
+    """A table rendered by ``core/table.html``: htmx sort and page links, and a lean body loop
+    (rendered cells only). Per-cell ``attrs`` and ``row_attrs`` are not rendered there; a table
+    that needs them sets ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
+
     class Meta:
         template_name = "core/table.html"
         attrs = {"class": "data-table"}

@@ -157,6 +157,13 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
             self._form.is_valid()
         return self._form
 
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get(self.export_trigger_param)
+        if self.export_class.is_valid_format(export_format):
+            # Straight to the export: the page's context would build every row a second time.
+            return self.create_export(export_format)
+        return super().get(request, *args, **kwargs)
+
     def get_table_data(self):
         form = self.get_form()
         data = form.cleaned_data
@@ -179,6 +186,10 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         form = self.get_form()
         data = form.cleaned_data
+        # The instrument select reads its options once, not once to render them and once more
+        # to decide on its `required` attribute (iter(): without a COUNT first).
+        instrument = form.fields["instrument"]
+        instrument.choices = list(iter(instrument.choices))
         engine = get_engine()
         context.update(
             form=form,
