@@ -76,8 +76,6 @@ def require(user, perm: str, obj=None) -> None:
 
 
 # Permissions of the core module.
-rules.add_perm("core.view_participant", rules.always_allow)
-rules.add_perm("core.change_participant", is_secretariat)
 rules.add_perm("core.import_data", is_secretariat)
 rules.add_perm("core.view_auditlog", is_secretariat)
 rules.add_perm("core.manage_users", is_secretariat)

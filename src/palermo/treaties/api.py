@@ -424,3 +424,11 @@ def create_declaration(request, payload: DeclarationIn):
     )
     services.save_declaration(acting_user=request.auth, declaration=declaration)
     return Reply(201, _declaration_out(declaration))
+
+
+@router.delete("/declarations/{declaration_id}", response={204: None}, auth=WRITE)
+def delete_declaration(request, declaration_id: int):
+    """Secretariat only: remove a declaration recorded by mistake."""
+    declaration = get_object_or_404(Declaration, pk=declaration_id)
+    services.delete_declaration(acting_user=request.auth, declaration=declaration)
+    return Reply(204, None)

@@ -11,11 +11,8 @@ from palermo.core.permissions import acts_for_state, is_secretariat
 
 is_own_focal_point = acts_for_state(Role.FOCAL_POINT)
 
-rules.add_perm("treaties.view_instrument", rules.always_allow)
-rules.add_perm("treaties.view_status", rules.always_allow)
 rules.add_perm("treaties.change_instrument", is_secretariat)
 rules.add_perm("treaties.add_treatyaction", is_secretariat)
-rules.add_perm("treaties.change_treatyaction", is_secretariat)
 rules.add_perm("treaties.delete_treatyaction", is_secretariat)
 rules.add_perm("treaties.import_actions", is_secretariat)
 rules.add_perm("treaties.add_declaration", is_secretariat | is_own_focal_point)

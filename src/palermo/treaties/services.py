@@ -174,6 +174,13 @@ def delete_action(*, acting_user, action: TreatyAction) -> None:
         action.delete()
 
 
+def delete_declaration(*, acting_user, declaration: Declaration) -> None:
+    """Secretariat only: a declaration recorded by mistake (a withdrawal is recorded instead)."""
+    require(acting_user, "treaties.delete_declaration", declaration)
+    with transaction.atomic(), audited(acting_user):
+        declaration.delete()
+
+
 def save_declaration(*, acting_user, declaration: Declaration) -> Declaration:
     """Create or update a reservation, declaration or notification of one participant."""
     perm = "treaties.change_declaration" if declaration.pk else "treaties.add_declaration"

@@ -16,6 +16,11 @@ urlpatterns = [
         views.declaration_edit,
         name="declaration_edit",
     ),
+    path(
+        "participants/<str:code>/declarations/<int:pk>/delete/",
+        views.declaration_delete,
+        name="declaration_delete",
+    ),
     path("map/", views.world_map, name="map"),
     path("timeline/", views.timeline, name="timeline"),
     path("actions/new/", views.action_create, name="action_new"),

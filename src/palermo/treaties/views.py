@@ -331,6 +331,20 @@ def timeline(request):
 
 
 @login_required
+def declaration_delete(request, code, pk):
+    declaration = get_object_or_404(
+        Declaration.objects.select_related("participant"), pk=pk, participant__code=code.upper()
+    )
+    if not request.user.has_perm("treaties.delete_declaration", declaration):
+        raise PermissionDenied
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    services.delete_declaration(acting_user=request.user, declaration=declaration)
+    messages.success(request, _("Deleted."))
+    return redirect("treaties:participant", code=declaration.participant.code)
+
+
+@login_required
 def declaration_edit(request, code, pk=None):
     participant = get_object_or_404(Participant, code=code.upper())
     declaration = (
