@@ -14,6 +14,25 @@ class ApiTokenForm(forms.Form):
     )
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Preferred language"),
+        help_text=_(
+            "Notifications and e-mails are written in this language; the pages open in "
+            "it when you sign in."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from django.conf import settings
+        from django.utils.translation import get_language_info
+
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]
+
+
 class ImportForm(forms.Form):
     importer = forms.ChoiceField(label=_("What to import"))
     file = forms.FileField(label=_("File"))

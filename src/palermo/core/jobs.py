@@ -12,8 +12,10 @@ import threading
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import get_language
 from django_tasks import task
 
 from .choices import JobStatus
@@ -84,7 +86,9 @@ def start_job(kind: str, *, acting_user, label: str, params: dict) -> Job:
     """Record a job and queue it; returns at once."""
     if kind not in HANDLERS:
         raise KeyError(f"No job handler named {kind!r}")
-    job = Job.objects.create(kind=kind, label=label, owner=acting_user, params=params)
+    job = Job.objects.create(
+        kind=kind, label=label, owner=acting_user, params=params, language=get_language() or ""
+    )
     execute_job.enqueue(str(job.pk))
     return job
 
@@ -100,7 +104,8 @@ def execute_job(job_id: str) -> None:
     Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, updated=timezone.now())
     progress = Progress(job.pk)
     try:
-        result = HANDLERS[job.kind](progress, acting_user=job.owner, **job.params)
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            result = HANDLERS[job.kind](progress, acting_user=job.owner, **job.params)
     except Exception as exc:  # a failed job must be reported, whatever went wrong
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
         Job.objects.filter(pk=job.pk).update(

@@ -14,3 +14,22 @@ class VaryOnHtmxMiddleware:
         if response.get("Content-Type", "").startswith("text/html"):
             patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+class PreferredLanguageMiddleware:
+    """A signed-in person who has not picked a language in this browser (no language cookie)
+    reads the pages in their preferred language. Runs after authentication."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        user = getattr(request, "user", None)
+        preferred = getattr(user, "language", "") if user and user.is_authenticated else ""
+        if preferred and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+            translation.activate(preferred)
+            request.LANGUAGE_CODE = preferred
+        return self.get_response(request)

@@ -167,6 +167,17 @@ class Participant(TimeStamped):
 class User(AbstractUser):
     """A person who signs in. What they may do comes from their role assignments."""
 
+    language = models.CharField(
+        _("preferred language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "Notifications and e-mails are written in this language; the pages open in "
+            "it when you sign in."
+        ),
+    )
+
     class Meta:
         ordering = ["username"]
         verbose_name = _("user")
@@ -319,6 +330,12 @@ class Job(TimeStamped):
         related_name="jobs",
     )
     params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the person who started it: its report is written in it."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
     )

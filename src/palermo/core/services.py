@@ -10,8 +10,9 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import Role
 from .models import ApiToken, Notification, Participant, RoleAssignment, User
@@ -28,22 +29,54 @@ def audited(acting_user):
         yield
 
 
-def notify(recipients, *, title: str, body: str = "", url: str = "", email: bool = True) -> int:
-    """Leave a notification for each recipient and e-mail those with an address after commit."""
+def _render(text, params: dict | None) -> str:
+    """``text`` (often a lazy translation) and its ``params`` in the active language."""
+    text = str(text)
+    if not params:
+        return text
+    return text % {k: v() if callable(v) else str(v) for k, v in params.items()}
+
+
+def notify(
+    recipients, *, title, body="", url: str = "", params: dict | None = None, email: bool = True
+) -> int:
+    """Leave a notification for each recipient, written in the recipient's own language, and
+    e-mail those with an address after commit.
+
+    Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``) with their ``params``
+    (values may be lazy too, or callables), so that each recipient reads them in their language.
+    """
     recipients = [u for u in recipients if u is not None]
-    Notification.objects.bulk_create(
-        [Notification(recipient=u, title=title[:200], body=body, url=url) for u in recipients]
-    )
-    if email:
-        addresses = sorted({u.email for u in recipients if u.email})
-        if addresses:
-            link = f"\n\n{settings.PALERMO_SITE_URL.rstrip('/')}{url}" if url else ""
-            transaction.on_commit(
-                lambda: send_mail(
-                    f"[Palermo] {title}", body + link, None, addresses, fail_silently=True
-                )
+    notes, mails = [], []
+    for user in recipients:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            note = Notification(
+                recipient=user,
+                title=_render(title, params)[:200],
+                body=_render(body, params),
+                url=url,
             )
+        notes.append(note)
+        if email and user.email:
+            link = f"\n\n{settings.PALERMO_SITE_URL.rstrip('/')}{url}" if url else ""
+            mails.append((f"[Palermo] {note.title}", note.body + link, user.email))
+    Notification.objects.bulk_create(notes)
+    if mails:
+        transaction.on_commit(
+            lambda: [
+                send_mail(subject, text, None, [to], fail_silently=True)
+                for subject, text, to in mails
+            ]
+        )
     return len(recipients)
+
+
+def set_preferred_language(*, acting_user, language: str) -> None:
+    """The language a person reads Palermo in: their notifications, e-mails and pages."""
+    with transaction.atomic(), audited(acting_user):
+        acting_user.language = language
+        acting_user.full_clean(validate_unique=False)
+        acting_user.save(update_fields=["language"])
 
 
 def mark_notifications_read(*, acting_user, ids: list[int] | None = None) -> int:
@@ -117,9 +150,10 @@ def create_user(
     return user
 
 
-def _role_label(assignment: RoleAssignment) -> str:
-    label = str(assignment.get_role_display())
-    return f"{label} ({assignment.participant})" if assignment.participant else label
+def _role_label(assignment: RoleAssignment):
+    """The role and its State, as a callable: rendered in each recipient's language."""
+    label, state = Role(assignment.role).label, assignment.participant
+    return lambda: f"{label} ({state.localized_name})" if state else str(label)
 
 
 def assign_role(
@@ -134,8 +168,9 @@ def assign_role(
         assignment.save()
         notify(
             [user],
-            title=_("You now have the role %(role)s") % {"role": _role_label(assignment)},
-            body=_("%(who)s gave you this role in Palermo.") % {"who": acting_user or "Palermo"},
+            title=gettext_lazy("You now have the role %(role)s"),
+            body=gettext_lazy("%(who)s gave you this role in Palermo."),
+            params={"role": _role_label(assignment), "who": acting_user or "Palermo"},
             url=reverse("core:account"),
         )
     if hasattr(user, "_role_cache"):
@@ -166,8 +201,9 @@ def remove_role(*, acting_user, assignment: RoleAssignment) -> None:
         assignment.delete()
         notify(
             [user],
-            title=_("Your role %(role)s was removed") % {"role": label},
-            body=_("%(who)s removed this role from your Palermo account.") % {"who": acting_user},
+            title=gettext_lazy("Your role %(role)s was removed"),
+            body=gettext_lazy("%(who)s removed this role from your Palermo account."),
+            params={"role": label, "who": acting_user},
             url=reverse("core:account"),
         )
     if hasattr(user, "_role_cache"):

@@ -4,18 +4,20 @@ import django_filters
 import django_tables2 as tables
 from auditlog.models import LogEntry
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ApiTokenForm, ImportForm, RoleAssignmentForm, UserCreateForm
+from .forms import ApiTokenForm, ImportForm, LanguageForm, RoleAssignmentForm, UserCreateForm
 from .imports import IMPORTERS, start_import
 from .jobs import job_state
 from .models import Job, User
@@ -76,8 +78,24 @@ def home(request):
 def account(request):
     new_key = None
     form = ApiTokenForm()
+    language_form = LanguageForm(initial={"language": request.user.language or get_language()})
     if request.method == "POST":
-        if "revoke" in request.POST:
+        if "language" in request.POST:
+            language_form = LanguageForm(request.POST)
+            if language_form.is_valid():
+                language = language_form.cleaned_data["language"]
+                services.set_preferred_language(acting_user=request.user, language=language)
+                translation.activate(language)
+                messages.success(request, _("Saved."))
+                response = redirect("core:account")
+                response.set_cookie(
+                    settings.LANGUAGE_COOKIE_NAME,
+                    language,
+                    samesite="Lax",
+                    secure=settings.SESSION_COOKIE_SECURE,
+                )
+                return response
+        elif "revoke" in request.POST:
             token = get_object_or_404(request.user.api_tokens, pk=request.POST["revoke"])
             services.revoke_api_token(acting_user=request.user, token=token)
             messages.success(request, _("The token was revoked."))
@@ -94,6 +112,7 @@ def account(request):
         {
             "tokens": request.user.api_tokens.all(),
             "token_form": form,
+            "language_form": language_form,
             "new_key": new_key,
         },
     )

@@ -8,11 +8,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from palermo.core.permissions import require
 from palermo.core.services import audited
 
 from . import rules
+from .choices import DeclarationSubject
 from .models import Article, Declaration, Instrument, StatusSnapshot, TreatyAction
 from .queries import build_engine
 
@@ -200,8 +202,13 @@ def save_declaration(*, acting_user, declaration: Declaration) -> Declaration:
         secretariat = User.objects.filter(role_assignments__role=Role.SECRETARIAT).distinct()
         notify(
             secretariat,
-            title=f"{declaration.participant.name} updated: {declaration.get_subject_display()}",
-            body=f"Recorded by {acting_user}.",
+            title=gettext_lazy("%(state)s updated: %(subject)s"),
+            body=gettext_lazy("Recorded by %(who)s."),
+            params={
+                "state": lambda: declaration.participant.localized_name,
+                "subject": DeclarationSubject(declaration.subject).label,
+                "who": acting_user,
+            },
             url=f"/treaties/participants/{declaration.participant.code}/",
         )
     return declaration
