@@ -19,7 +19,14 @@ from tests.conftest import ROLES
 
 DATA = Path(__file__).parent / "data"
 UNTC_PAGE = DATA / "untc_xviii-12_excerpt_2024-05-04.html"
-UNTC_PAGE_WITH_TESTLAND = DATA / "import" / "untc_xviii-12_with_test_participant.html"
+# The same page with one more row, for the test-only participant Testland: its date is a test
+# value. Built here rather than kept as a second copy of the page.
+TESTLAND_ROW = "\t\t<tr>\n\t\t\t<td>Testland</td><td>&nbsp;</td><td>\n\t\t\t\t&nbsp;2 Feb 2020\ta\n\t\t\t</td>\n\t\t</tr>\n"
+BELIZE_ROW_END = "26 Sep 2003\ta\n\t\t\t</td>\n\t\t</tr>\n"
+UNTC_PAGE_WITH_TESTLAND_NAME = "untc_xviii-12_with_test_participant.html"
+UNTC_PAGE_WITH_TESTLAND_BYTES = (
+    UNTC_PAGE.read_text(encoding="utf-8").replace(BELIZE_ROW_END, BELIZE_ROW_END + TESTLAND_ROW, 1)
+).encode()
 UNTOC = "United Nations Convention against Transnational Organized Crime (UNTC XVIII-12)"
 HEADER = "instrument,participant,signature_date,deposit_date,action_type\n"
 
@@ -169,8 +176,8 @@ def test_untc_page_with_a_new_row_creates_only_that_row(test_states):
     before = TreatyAction.objects.count()
     report = run_import(
         "treaty-actions",
-        UNTC_PAGE_WITH_TESTLAND.name,
-        UNTC_PAGE_WITH_TESTLAND.read_bytes(),
+        UNTC_PAGE_WITH_TESTLAND_NAME,
+        UNTC_PAGE_WITH_TESTLAND_BYTES,
         acting_user=secretariat_user(),
     )
     assert report.ok, report.errors
@@ -240,7 +247,7 @@ def test_import_page_runs_a_job_whose_page_shows_the_report(user_client, test_st
         "/import/",
         {
             "importer": "treaty-actions",
-            "file": upload(UNTC_PAGE_WITH_TESTLAND.read_bytes(), UNTC_PAGE_WITH_TESTLAND.name),
+            "file": upload(UNTC_PAGE_WITH_TESTLAND_BYTES, UNTC_PAGE_WITH_TESTLAND_NAME),
         },
     )
     assert response.status_code == 302
@@ -318,7 +325,7 @@ def test_api_import_returns_202_and_the_job_shows_the_report(test_states):
         "/api/imports",
         {
             "importer": "treaty-actions",
-            "file": upload(UNTC_PAGE_WITH_TESTLAND.read_bytes(), UNTC_PAGE_WITH_TESTLAND.name),
+            "file": upload(UNTC_PAGE_WITH_TESTLAND_BYTES, UNTC_PAGE_WITH_TESTLAND_NAME),
         },
     )
     assert response.status_code == 202

@@ -81,9 +81,7 @@ class JobOut(Schema):
 @paginate(PageNumberPagination, page_size=50)
 def list_participants(request, q: str = "", region: str = "", group: str = ""):
     """States and regional organizations, with M49 regions and UN regional groups."""
-    qs = Participant.objects.with_regions().search(q)
-    if region:
-        qs = qs.filter(region__code=region) | qs.filter(subregion__code=region)
+    qs = Participant.objects.with_regions().search(q).in_region(region)
     if group:
         qs = qs.filter(regional_group__code=group)
     return qs.order_by("name")

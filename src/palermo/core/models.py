@@ -61,6 +61,12 @@ class ParticipantQuerySet(models.QuerySet):
     def with_regions(self):
         return self.select_related("region", "subregion", "intermediate_region", "regional_group")
 
+    def in_region(self, code: str):
+        """Participants in an M49 region or sub-region (by its code); all when empty."""
+        if not code:
+            return self
+        return self.filter(Q(region__code=code) | Q(subregion__code=code))
+
     def search(self, text: str):
         text = (text or "").strip()
         if not text:
@@ -185,9 +191,6 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
-
-    def roles_for(self, role: str) -> list["RoleAssignment"]:
-        return [a for a in self.cached_roles() if a.role == role]
 
     def cached_roles(self) -> list["RoleAssignment"]:
         if not hasattr(self, "_role_cache"):

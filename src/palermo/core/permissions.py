@@ -63,7 +63,6 @@ def states_of(user, *roles_allowed: str) -> set[int]:
 
 
 is_authenticated = rules.is_authenticated
-is_focal_point = has_role(Role.FOCAL_POINT)
 
 
 def require(user, perm: str, obj=None) -> None:

@@ -269,9 +269,7 @@ def timeline(request, instrument: str = "UNTOC"):
 def status(request, filters: Query[StatusQuery]):
     """Every participant's status towards one instrument on a date (default today)."""
     inst = _instrument(filters.instrument)
-    qs = Participant.objects.with_regions().search(filters.q).order_by("name")
-    if filters.region:
-        qs = qs.filter(region__code=filters.region) | qs.filter(subregion__code=filters.region)
+    qs = Participant.objects.search(filters.q).in_region(filters.region).order_by("name")
     if filters.group:
         qs = qs.filter(regional_group__code=filters.group)
     on = filters.on or date.today()
@@ -299,11 +297,10 @@ def participant_profile(request, code: str, on: date | None = None):
     participant = _participant(code)
     on = on or date.today()
     engine = get_engine()
+    histories = {h.instrument: h for h in engine.history(participant.code)}
     result = []
     for inst in Instrument.objects.order_by("order"):
-        history = next(
-            (h for h in engine.history(participant.code) if h.instrument == inst.code), None
-        )
+        history = histories.get(inst.code)
         result.append(
             {
                 "instrument": inst.code,

@@ -56,12 +56,3 @@ class DeclarationSubject(models.TextChoices):
         _("Not bound by the settlement of disputes clause (art. 35(3))"),
     )
     OTHER = "other", _("Other")
-
-
-# The article each structured subject implements, for linking to the text.
-SUBJECT_ARTICLES = {
-    DeclarationSubject.EXTRADITION_LEGAL_BASIS: ("UNTOC", "16"),
-    DeclarationSubject.CENTRAL_AUTHORITY: ("UNTOC", "18"),
-    DeclarationSubject.ACCEPTED_LANGUAGES: ("UNTOC", "18"),
-    DeclarationSubject.DISPUTE_SETTLEMENT: ("UNTOC", "35"),
-}

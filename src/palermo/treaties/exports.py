@@ -18,4 +18,4 @@ def treaty_status(options):
 
         raise CommandError(f"No instrument “{code}”.")
     on = options.get("on") or date.today()
-    return StatusTable(status_rows(instrument, on, Participant.objects.with_regions()))
+    return StatusTable(status_rows(instrument, on, Participant.objects.all()))

@@ -66,8 +66,7 @@ class StatusFilterForm(forms.Form):
 
     def filter_participants(self, qs):
         data = self.cleaned_data
-        if data.get("region"):
-            qs = qs.filter(region__code=data["region"]) | qs.filter(subregion__code=data["region"])
+        qs = qs.in_region(data.get("region"))
         if data.get("group"):
             qs = qs.filter(regional_group__code=data["group"])
         return qs.search(data.get("q", ""))

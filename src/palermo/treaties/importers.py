@@ -147,11 +147,12 @@ class TreatyActionImporter(Importer):
         # One line of the file can hold two actions (signature and deposit): count lines.
         report.rows = len({row.number for row in rows})
         progress.set_total(len(rows), _("Checking rows"))
+        # What is recorded, by participant: its signature and its (one) consent to be bound.
         existing = {
-            (a.participant.code, a.kind): a
-            for a in TreatyAction.objects.filter(instrument=instrument).select_related(
-                "participant"
-            )
+            (a.participant.code, "signature" if a.kind == "signature" else "consent"): a
+            for a in TreatyAction.objects.filter(instrument=instrument)
+            .exclude(kind="denunciation")
+            .select_related("participant")
         }
         plan = []  # (row, participant, parsed action, operation, existing)
         for row in rows:
@@ -206,30 +207,15 @@ class TreatyActionImporter(Importer):
             if current is None:
                 return "create", None
             return ("unchanged" if current.date == parsed.date else "conflict"), current
-        consent = next(
-            (
-                a
-                for (code, kind), a in existing.items()
-                if code == participant.code and kind not in ("signature", "denunciation")
-            ),
-            None,
-        )
+        consent = existing.get((participant.code, "consent"))
         if consent is None:
             return "create", None
         if consent.date != parsed.date:
             return "conflict", consent
         vague = consent.kind == "consent_unspecified" or "/" in consent.source_text
         precise = parsed.kind != "consent_unspecified" and "/" not in parsed.source_text
-        return (
-            "update"
-            if vague
-            and precise
-            and consent.kind != parsed.kind
-            or vague
-            and precise
-            and consent.source_text != parsed.source_text
-            else "unchanged"
-        ), consent
+        differs = consent.kind != parsed.kind or consent.source_text != parsed.source_text
+        return ("update" if vague and precise and differs else "unchanged"), consent
 
     def write(self, items, report, *, acting_user, progress):
         progress.set_total(len(items), _("Writing"))

@@ -79,10 +79,6 @@ class Instrument(TimeStamped):
     def local_title(self) -> str:
         return gettext(self.title)
 
-    @property
-    def is_protocol(self) -> bool:
-        return self.parent_id is not None
-
 
 class StatusSnapshot(TimeStamped):
     """Official headline counts published by the depositary on a date (a sourced fact)."""
@@ -131,11 +127,6 @@ class Article(TimeStamped):
         return [p for p in self.text.split("\n\n") if p.strip()]
 
 
-class TreatyActionQuerySet(models.QuerySet):
-    def for_engine(self):
-        return self.select_related("participant", "instrument").order_by("date", "pk")
-
-
 class TreatyAction(TimeStamped):
     """A signature, an instrument of consent to be bound, or a denunciation, with its date."""
 
@@ -158,8 +149,6 @@ class TreatyAction(TimeStamped):
     footnotes = models.CharField(_("depositary footnotes"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=400)
     source_text = models.CharField(_("as written in the source"), max_length=200, blank=True)
-
-    objects = TreatyActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["date", "participant__name"]

@@ -80,13 +80,13 @@ def instruments():
     return Instrument.objects.select_related("parent").order_by("order")
 
 
-def status_rows(instrument: Instrument, on: date, participants) -> list[dict]:
+def status_rows(instrument: Instrument, on: date, participants, engine=None) -> list[dict]:
     """One row per participant with its status towards ``instrument`` on ``on``.
 
     Reads plain values (no model instances): the list page, its exports, the API and the CLI
     all build every row, and instances were most of their time (see docs/benchmarks.md).
     """
-    engine = get_engine()
+    engine = engine or get_engine()
     lang = (get_language() or "en").split("-")[0]
     local = f"name_{lang}" if lang in LOCAL_NAMES else "name"
     fields = dict.fromkeys(["code", "name", local, "region__name", "regional_group__name"])

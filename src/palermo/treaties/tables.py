@@ -42,10 +42,3 @@ class StatusTable(PalermoTable):
 
     def value_status(self, value):
         return str(Status(value).label)
-
-
-class ActionTable(PalermoTable):
-    instrument = tables.Column(verbose_name=_("Instrument"))
-    kind = tables.Column(verbose_name=_("Action"))
-    date = tables.DateColumn(format="Y-m-d", verbose_name=_("Date"))
-    source = tables.Column(verbose_name=_("Source"))

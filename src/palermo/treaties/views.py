@@ -98,7 +98,7 @@ def instrument_detail(request, code):
         ),
         "counts": engine.counts(instrument.code, date.today()),
     }
-    if request.htmx and query is not None and request.htmx.target == "search-results":
+    if request.htmx and request.htmx.target == "search-results":
         return render(request, "treaties/instrument_detail.html#search", context)
     return render(request, "treaties/instrument_detail.html", context)
 
@@ -164,11 +164,17 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
             return self.create_export(export_format)
         return super().get(request, *args, **kwargs)
 
+    def get_engine(self):
+        """One engine (and one data-version query) for the rows and the counts."""
+        if not hasattr(self, "_engine"):
+            self._engine = get_engine()
+        return self._engine
+
     def get_table_data(self):
         form = self.get_form()
         data = form.cleaned_data
-        participants = form.filter_participants(Participant.objects.with_regions())
-        rows = status_rows(data["instrument"], data["on"], participants)
+        participants = form.filter_participants(Participant.objects.all())
+        rows = status_rows(data["instrument"], data["on"], participants, self.get_engine())
         if data.get("status"):
             rows = [r for r in rows if r["status"] == data["status"]]
         return rows
@@ -190,7 +196,7 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
         # to decide on its `required` attribute (iter(): without a COUNT first).
         instrument = form.fields["instrument"]
         instrument.choices = list(iter(instrument.choices))
-        engine = get_engine()
+        engine = self.get_engine()
         context.update(
             form=form,
             filter=form,

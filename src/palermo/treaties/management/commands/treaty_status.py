@@ -41,17 +41,14 @@ class Command(BaseCommand):
             on = date.fromisoformat(options["on"]) if options["on"] else date.today()
         except ValueError:
             raise CommandError(f"--on “{options['on']}” is not a date (use YYYY-MM-DD).") from None
-        participants = Participant.objects.with_regions().order_by("name")
-        if options["region"]:
-            participants = participants.filter(
-                region__code=options["region"]
-            ) | participants.filter(subregion__code=options["region"])
-        rows = status_rows(instrument, on, participants)
+        participants = Participant.objects.in_region(options["region"]).order_by("name")
+        engine = get_engine()
+        rows = status_rows(instrument, on, participants, engine)
         if options["status"]:
             rows = [r for r in rows if r["status"] == options["status"]]
         elif not options["all"]:
             rows = [r for r in rows if r["status"] != Status.NONE]
-        counts = get_engine().counts(instrument.code, on)
+        counts = engine.counts(instrument.code, on)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
