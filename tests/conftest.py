@@ -9,15 +9,12 @@ from palermo.core.demo import DEMO_USERS
 
 
 def load_everything():
-    from palermo.core.demo import load_demo_users
-    from palermo.core.reference import load_reference_data
-    from palermo.treaties.demo import load_demo
-    from palermo.treaties.reference import load_treaty_reference
+    """What `palermo demo` loads: every module's reference data, then its demo content."""
+    from palermo.platform.jobs import Progress
+    from palermo.platform.registry import DEMO_LOADERS, REFERENCE_LOADERS
 
-    load_reference_data()
-    load_treaty_reference()
-    load_demo_users()
-    load_demo()
+    for loader in [*REFERENCE_LOADERS, *DEMO_LOADERS]:
+        loader.load(Progress())
 
 
 @pytest.fixture(scope="session")

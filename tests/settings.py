@@ -12,3 +12,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = tempfile.mkdtemp(prefix="palermo-test-media-")
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 STATIC_ROOT = tempfile.mkdtemp(prefix="palermo-test-static-")
+
+# Small models showing each access pattern of the platform (tests/examples/models.py).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.examples"]  # noqa: F405

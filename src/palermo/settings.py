@@ -1,11 +1,17 @@
 """Django settings, read from environment variables with safe defaults.
 
 Development (the default) runs on a SQLite file under ``PALERMO_DATA_DIR``. Production mode
-(``PALERMO_PRODUCTION=1``) refuses to start without ``PALERMO_SECRET_KEY`` and
-``PALERMO_ALLOWED_HOSTS`` and turns on secure cookies and headers.
+(``PALERMO_PRODUCTION=1``) refuses to start without a strong ``PALERMO_SECRET_KEY`` and
+``PALERMO_ALLOWED_HOSTS`` and turns on secure cookies and headers. A value that cannot be read
+(a yes/no that is neither, a number that is not one) stops the start with the variable's name
+instead of being silently replaced by a default.
 """
 
+import ipaddress
+import math
 import os
+import zlib
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -15,16 +21,72 @@ from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
 
 def env_bool(name: str, default: bool = False) -> bool:
+    """An on/off variable: 1/0, true/false, yes/no, on/off (any case); anything else is refused,
+    so that a typo such as ``PALERMO_PRODUCTION=y`` cannot quietly mean "off"."""
     value = os.environ.get(name)
     if value is None:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in _TRUE:
+        return True
+    if word in _FALSE:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={value!r} is neither on nor off: write one of 1/0, true/false, yes/no, on/off."
+    )
+
+
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}.")
+    return number
 
 
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEVELOPMENT_SECRET_KEY = "palermo-development-only-key-never-use-in-production"
+GENERATE_KEY = "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+
+
+def secret_key_problem(key: str) -> str:
+    """Why ``key`` is too weak to sign sessions and password-reset links, or "" if it is not.
+
+    Strength is estimated as (length once zlib has squeezed out repeats) × log2(number of
+    distinct characters): what the key would be worth if each remaining character were drawn at
+    random from the characters it uses; at least 128 bits are needed, from at least 32
+    characters. This refuses repeated characters ("a" × 50 is worth 0 bits) and repeated
+    blocks ("0123456789" × 4 about 50), and accepts what ``secrets.token_urlsafe(50)`` (about
+    360 bits by this estimate), ``secrets.token_hex(32)`` or ``openssl rand -base64 48`` make.
+    It cannot see every pattern (a keyboard row, a sentence): generate the key, never invent it.
+    """
+    if len(key) < 32:
+        return "is missing or shorter than 32 characters"
+    if key == DEVELOPMENT_SECRET_KEY or key.startswith("django-insecure-"):
+        return "is a published development key"
+    squeezer = zlib.compressobj(9, zlib.DEFLATED, -15)  # raw deflate: no header to count
+    squeezed = len(squeezer.compress(key.encode()) + squeezer.flush())
+    distinct = len(set(key))
+    bits = min(len(key), squeezed) * math.log2(distinct) if distinct > 1 else 0.0
+    if bits < 128:
+        return (
+            f"is too predictable ({len(key)} characters of {distinct} kinds, repeats removed: "
+            f"about {bits:.0f} bits; at least 128 are needed)"
+        )
+    return ""
 
 
 PRODUCTION = env_bool("PALERMO_PRODUCTION")
@@ -32,10 +94,10 @@ DATA_DIR = Path(os.environ.get("PALERMO_DATA_DIR", Path.cwd() / "var")).resolve(
 
 SECRET_KEY = os.environ.get("PALERMO_SECRET_KEY", "")
 if PRODUCTION:
-    if len(SECRET_KEY) < 32:
+    if problem := secret_key_problem(SECRET_KEY):
         raise ImproperlyConfigured(
-            "PALERMO_PRODUCTION is set but PALERMO_SECRET_KEY is missing or shorter than 32 "
-            "characters. Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            f"PALERMO_PRODUCTION is set but PALERMO_SECRET_KEY {problem}. "
+            f"Generate one with: {GENERATE_KEY}"
         )
     ALLOWED_HOSTS = env_list("PALERMO_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
@@ -45,12 +107,12 @@ if PRODUCTION:
         )
     DEBUG = False
 else:
-    SECRET_KEY = SECRET_KEY or "palermo-development-only-key-never-use-in-production"
+    SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     ALLOWED_HOSTS = env_list("PALERMO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     DEBUG = env_bool("PALERMO_DEBUG", True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "palermo.platform.admin.PalermoAdminConfig",  # read-only, development only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -67,18 +129,22 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "auditlog",
+    "axes",
+    "palermo.platform",
     "palermo.core",
     "palermo.treaties",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "palermo.platform.api.JsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "palermo.platform.audit.SurfaceMiddleware",
     "palermo.core.middleware.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -86,6 +152,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "palermo.core.middleware.VaryOnHtmxMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "palermo.urls"
@@ -134,6 +202,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account or address is locked, before any password check.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -146,6 +216,25 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
+PASSWORD_RESET_TIMEOUT = env_int("PALERMO_PASSWORD_RESET_HOURS", 24, minimum=1) * 3600
+
+# Sign-in throttling (django-axes). Failed sign-ins are counted per account (whatever address
+# they come from: a guesser spreading over many machines) and per address (one machine trying
+# many accounts); either reaching the limit within the lock time pauses signing in for that
+# account or from that address. Every failure during the lock restarts it. A success does not
+# wipe the count (or one valid account would let a guesser reset the address's count). The lock
+# ends by itself, with `palermo unlock-signin`, or, for an account, when its password is reset
+# by e-mail. The address is REMOTE_ADDR, which Waitress fills from the trusted proxy's
+# X-Forwarded-For (see `palermo serve`); a client cannot choose it.
+AXES_FAILURE_LIMIT = env_int("PALERMO_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("PALERMO_SIGNIN_LOCK_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = False
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # one row per failure; the audit trail records each
+AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)  # never a header the client can write
+AXES_LOCKOUT_CALLABLE = "palermo.core.signin.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
 
 # The six official languages of the United Nations.
 LANGUAGE_CODE = "en"
@@ -212,25 +301,57 @@ EMAIL_BACKEND = os.environ.get(
 )
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 EMAIL_HOST = os.environ.get("PALERMO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("PALERMO_EMAIL_PORT", "25"))
+EMAIL_PORT = env_int("PALERMO_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("PALERMO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PALERMO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("PALERMO_EMAIL_STARTTLS")
+EMAIL_USE_SSL = env_bool("PALERMO_EMAIL_SSL")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured(
+        "PALERMO_EMAIL_STARTTLS and PALERMO_EMAIL_SSL are both on: choose one (STARTTLS on port "
+        "587, or TLS from the start on port 465)."
+    )
+EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("PALERMO_FROM_EMAIL", "palermo@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 
+# `palermo serve` behind a TLS-terminating proxy: Waitress believes X-Forwarded-Proto and
+# X-Forwarded-For only from this address (it sets the request's scheme and client address from
+# them) and deletes those headers from every other client. Django itself reads no forwarded
+# header (no SECURE_PROXY_SSL_HEADER): the trust decision needs the peer's address, which only
+# the server knows.
+PALERMO_TRUSTED_PROXY = os.environ.get("PALERMO_TRUSTED_PROXY", "").strip() or None
+if PALERMO_TRUSTED_PROXY:
+    try:
+        ipaddress.ip_address(PALERMO_TRUSTED_PROXY)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"PALERMO_TRUSTED_PROXY={PALERMO_TRUSTED_PROXY!r} is not an IP address: give the "
+            "one address the proxy connects from (Waitress compares it exactly; '*' is refused "
+            "because it would let any client claim HTTPS and any address)."
+        ) from None
+PALERMO_TRUSTED_PROXY_HEADERS = env_list(
+    "PALERMO_TRUSTED_PROXY_HEADERS", "x-forwarded-proto,x-forwarded-for"
+)
+
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("PALERMO_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("PALERMO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("PALERMO_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     CSRF_TRUSTED_ORIGINS = env_list("PALERMO_CSRF_TRUSTED_ORIGINS")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# The language cookie is read by the server only (no script touches it).
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 
 # Content Security Policy: every script, style, font and map outline comes from this site (all
 # vendored), so nothing else may load; no inline script runs. Data URIs are Pico's icons.
@@ -256,4 +377,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PALERMO_LOG_LEVEL", "WARNING")},
 }
-PALERMO_SITE_URL = os.environ.get("PALERMO_SITE_URL", "http://127.0.0.1:8000")
+# The address in e-mailed links (notifications, password reset): never taken from the request's
+# Host header. In production it defaults to https:// and the first allowed host.
+PALERMO_SITE_URL = os.environ.get(
+    "PALERMO_SITE_URL",
+    f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+)

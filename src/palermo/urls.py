@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from .api import api
+from .platform.access import PUBLIC, allow, declare_routes
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -11,6 +12,9 @@ urlpatterns = [
     path("treaties/", include("palermo.treaties.urls")),
     path("", include("palermo.core.urls")),
 ]
+
+# Site-wide routes; each module declares its own next to its routes (platform/access.py).
+declare_routes("", {"set_language": allow(*PUBLIC.allow, method="POST", data={"language": "fr"})})
 
 if settings.DEBUG:
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns

@@ -11,7 +11,7 @@ PAGES = [
     "/treaties/UNTOC/",
     "/treaties/UNTOC/articles/18/",
     "/treaties/participants/",
-    "/treaties/participants/ARG/",
+    "/participants/ARG/",
     "/treaties/map/",
     "/treaties/timeline/",
     "/accounts/login/",

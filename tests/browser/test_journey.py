@@ -76,7 +76,7 @@ def test_arabic_visitor_filters_participants_and_opens_a_profile(page):
 
     # The profile shows the status on the chosen date.
     andorra.locator("a", has_text=ANDORRA_AR).click()
-    expect(page).to_have_url(re.compile(r"/treaties/participants/AND/"))
+    expect(page).to_have_url(re.compile(r"/participants/AND/"))
     expect(page.locator("h1")).to_have_text(ANDORRA_AR)
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.locator("#id_on").fill("2010-07-13")
@@ -147,7 +147,7 @@ def test_back_button_restores_the_whole_list_page(page):
     page.locator("form.filters button[type=submit]").click()
     expect(page).to_have_url(re.compile(r"q=Andorra"))
     page.locator("#results tbody a", has_text="Andorra").click()
-    expect(page).to_have_url(re.compile(r"/treaties/participants/AND/"))
+    expect(page).to_have_url(re.compile(r"/participants/AND/"))
     page.go_back()
     expect(page).to_have_url(re.compile(r"q=Andorra"))
     expect(page.locator("form.filters #id_q")).to_have_value("Andorra", timeout=3_000)

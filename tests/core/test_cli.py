@@ -49,10 +49,25 @@ def test_export_writes_the_page_table_as_csv_and_xlsx(tmp_path, capsys):
 
 
 def test_export_refuses_unknown_tables_and_bad_dates():
-    with pytest.raises(CommandError, match="Unknown table"):
+    with pytest.raises(CommandError, match="invalid choice: 'secrets'.*treaty-status"):
         call_command("export", "secrets")
     with pytest.raises(CommandError, match="not a date"):
         call_command("export", "treaty-status", "--on", "13/07/2010")
+
+
+def test_export_of_the_audit_trail_shows_only_what_the_named_user_may_see(capsys):
+    from palermo.core import services
+    from palermo.core.models import User
+
+    services.create_api_token(
+        acting_user=User.objects.get(username="observer"), name="observer-owl-token"
+    )
+    call_command("export", "audit-trail", "--as", "secretariat")
+    assert "observer-owl-token" in capsys.readouterr().out
+    call_command("export", "audit-trail", "--as", "focal-point")
+    assert "observer-owl-token" not in capsys.readouterr().out
+    call_command("export", "audit-trail")  # the public sees no audit entry
+    assert capsys.readouterr().out.strip().count("\n") == 0
 
 
 def test_the_console_script_accepts_hyphens(capsys):

@@ -6,8 +6,9 @@ import json
 import pytest
 from openpyxl import Workbook
 
-from palermo.core.imports import IMPORTERS, Importer, ImportReport, read_table, run_import
 from palermo.core.models import Participant
+from palermo.platform.actors import system_user
+from palermo.platform.imports import IMPORTERS, Importer, ImportReport, read_table, run_import
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +52,7 @@ def aliases(code):
 
 def test_a_valid_csv_is_written_in_full():
     report = run_import(
-        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\nDEU,Germania\n", acting_user=None
+        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\nDEU,Germania\n", acting_user=system_user()
     )
     assert report.ok and report.created == 2
     assert "Gaul" in aliases("FRA") and "Germania" in aliases("DEU")
@@ -60,7 +61,7 @@ def test_a_valid_csv_is_written_in_full():
 def test_one_bad_row_means_nothing_is_written_and_every_error_is_located():
     before = aliases("FRA")
     content = b"code,alias\nFRA,Gaul\nXXX,Nowhere\nDEU,\n"
-    report = run_import("test-aliases", "names.csv", content, acting_user=None)
+    report = run_import("test-aliases", "names.csv", content, acting_user=system_user())
     assert not report.ok
     assert [(e.file, e.row, e.field) for e in report.errors] == [
         ("names.csv", 3, "code"),
@@ -72,14 +73,14 @@ def test_one_bad_row_means_nothing_is_written_and_every_error_is_located():
 
 
 def test_a_missing_column_is_reported_on_the_header_row():
-    report = run_import("test-aliases", "a.csv", b"code,name\nFRA,x\n", acting_user=None)
+    report = run_import("test-aliases", "a.csv", b"code,name\nFRA,x\n", acting_user=system_user())
     assert [(e.row, e.field) for e in report.errors] == [(1, "alias")]
 
 
 def test_dry_run_validates_and_writes_nothing():
     before = aliases("FRA")
     report = run_import(
-        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\n", acting_user=None, dry_run=True
+        "test-aliases", "a.csv", b"code,alias\nFRA,Gaul\n", acting_user=system_user(), dry_run=True
     )
     assert report.ok and report.created == 1 and "would be" in report.message
     assert aliases("FRA") == before
@@ -118,7 +119,7 @@ def test_xlsx_and_json_give_the_same_rows_as_csv():
     ],
 )
 def test_unreadable_files_get_a_clear_error(name, content, message):
-    report = run_import("test-aliases", name, content, acting_user=None)
+    report = run_import("test-aliases", name, content, acting_user=system_user())
     assert not report.ok
     assert message in report.errors[0].message
 

@@ -1,8 +1,9 @@
 import pytest
 
 from palermo.core.choices import JobStatus
-from palermo.core.jobs import HANDLERS, Progress, job_handler, job_state, run_job_now, start_job
 from palermo.core.models import Job
+from palermo.platform.actors import system_user
+from palermo.platform.jobs import HANDLERS, Progress, job_handler, job_state, run_job_now, start_job
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_the_cli_runs_the_same_handler_with_a_progress_callback():
     seen = []
     result = run_job_now(
         "test.count",
-        acting_user=None,
+        acting_user=system_user(),
         params={"n": 3},
         callback=lambda done, total, msg: seen.append((done, total)),
     )

@@ -6,6 +6,7 @@ from django.core import mail
 from palermo.core import services
 from palermo.core.choices import Role
 from palermo.core.models import Job, Notification, Participant, User
+from palermo.platform.actors import system_user
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def test_two_recipients_each_read_their_own_language(focal_point):
     from palermo.treaties.models import Declaration, Instrument
 
     arabic = User.objects.create(username="amina", language="ar")
-    services.assign_role(acting_user=None, user=arabic, role=Role.SECRETARIAT)
+    services.assign_role(acting_user=system_user(), user=arabic, role=Role.SECRETARIAT)
     Notification.objects.all().delete()
     declaration = Declaration(
         participant=Participant.objects.get(code="ARG"),

@@ -14,7 +14,7 @@ PAGES = [
     "/treaties/participants/",
     "/treaties/map/",
     "/treaties/timeline/",
-    "/treaties/participants/ARG/",
+    "/participants/ARG/",
     "/accounts/login/",
     "/api/docs",
 ]

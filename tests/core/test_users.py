@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from palermo.core import services
 from palermo.core.choices import Role
 from palermo.core.models import ApiToken, Notification, Participant, RoleAssignment, User
+from palermo.platform.actors import system_user
 from tests.conftest import ROLES
 
 pytestmark = pytest.mark.django_db
@@ -278,7 +279,7 @@ def test_the_secretariat_gives_a_role_and_the_user_is_told(
 )
 def test_role_constraints_are_explained_on_the_form(user_client, role, state, message):
     target = User.objects.get(username="expert")
-    services.assign_role(acting_user=None, user=target, role=Role.OBSERVER)
+    services.assign_role(acting_user=system_user(), user=target, role=Role.OBSERVER)
     before = target.role_assignments.count()
     data = {"role": role}
     if state:
@@ -357,10 +358,14 @@ def test_the_secretariat_deactivates_and_reactivates_a_user(user_client, secreta
     # Their token stops working, and they can no longer sign in.
     job = "/api/jobs/00000000-0000-0000-0000-000000000000"
     assert user_client(None).get(job, headers={"Authorization": f"Bearer {key}"}).status_code == 401
-    assert not user_client(None).login(username="analyst", password="palermo-demo")
+    refused = user_client(None).post(
+        "/accounts/login/", {"username": "analyst", "password": "palermo-demo"}
+    )
+    assert refused.status_code == 200 and "correct username and password" in refused.text
     client.post(f"/users/{target.pk}/active/", {"active": "1"})
     target.refresh_from_db()
-    assert target.is_active and ApiToken.objects.filter(user=target).exists()
+    # Reactivated, they sign in afresh: the old token stays dead.
+    assert target.is_active and not ApiToken.objects.filter(user=target).exists()
 
 
 def test_nobody_deactivates_themselves(user_client, secretariat):

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.test import override_settings
 
 from palermo.core.choices import JobStatus
-from palermo.core.jobs import HANDLERS, job_handler, start_embedded_worker, start_job
 from palermo.core.models import Job, User
+from palermo.platform.jobs import HANDLERS, job_handler, start_embedded_worker, start_job
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from palermo.core.models import Participant
 from palermo.treaties.models import TreatyAction
 
 UNTOC = "United Nations Convention against Transnational Organized Crime (UNTC XVIII-12)"
@@ -102,11 +101,6 @@ def test_status_refuses_bad_options_with_a_message(db, options, message):
 
 
 @pytest.fixture
-def testland(db):
-    return Participant.objects.create(code="QTL", name="Testland")
-
-
-@pytest.fixture
 def csv_file(tmp_path):
     def write(text, name="actions.csv"):
         path = tmp_path / name
@@ -148,7 +142,7 @@ def test_import_command_failure_lists_errors_and_writes_nothing(testland, csv_fi
 @pytest.mark.parametrize(
     ("args", "options", "message"),
     [
-        (("nope", "x.csv"), {}, "Unknown importer “nope”"),
+        (("nope", "x.csv"), {}, "invalid choice: 'nope' \\(choose from 'treaty-actions'"),
         (("treaty-actions", "/nonexistent/actions.csv"), {}, "No file at"),
         (("treaty-actions", None), {"user": "nobody"}, "No user named “nobody”"),
     ],

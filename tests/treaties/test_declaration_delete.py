@@ -25,7 +25,7 @@ def url(d):
 def test_other_roles_cannot_delete(user_client, declaration, username):
     client = user_client(username)
     assert client.post(url(declaration)).status_code == 403
-    assert url(declaration) not in client.get("/treaties/participants/ARG/").content.decode()
+    assert url(declaration) not in client.get("/participants/ARG/").content.decode()
     assert Declaration.objects.filter(pk=declaration.pk).exists()
 
 
@@ -36,7 +36,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(user_client, declaration):
 
 def test_the_secretariat_deletes_and_the_audit_trail_keeps_it(user_client, declaration):
     client = user_client("secretariat")
-    assert url(declaration) in client.get("/treaties/participants/ARG/").content.decode()
+    assert url(declaration) in client.get("/participants/ARG/").content.decode()
     assert client.get(url(declaration)).status_code == 405
     assert client.post(url(declaration)).status_code == 302
     assert not Declaration.objects.filter(pk=declaration.pk).exists()

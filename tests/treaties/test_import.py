@@ -1,6 +1,7 @@
 """Importing treaty actions: all or nothing, every error located, the same report from the
 framework, the import page (a background job) and the API."""
 
+import json
 import re
 from pathlib import Path
 
@@ -10,12 +11,14 @@ from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from palermo.core.imports import run_import
-from palermo.core.models import Job, Notification, Participant, User
+from palermo.core.choices import Role
+from palermo.core.models import Job, Notification, User
 from palermo.core.services import create_api_token
+from palermo.platform.imports import run_import
 from palermo.treaties.models import TreatyAction
 from palermo.treaties.queries import get_engine
 from tests.conftest import ROLES
+from tests.factories import InstrumentFactory, UserFactory
 
 DATA = Path(__file__).parent / "data"
 UNTC_PAGE = DATA / "untc_xviii-12_excerpt_2024-05-04.html"
@@ -60,44 +63,34 @@ def failed(message, file, n):
     )
 
 
-@pytest.fixture
-def test_states(db):
-    return [
-        Participant.objects.create(code="QTL", name="Testland"),
-        Participant.objects.create(code="QTO", name="Otherland"),
-    ]
-
-
-def secretariat_user():
-    return User.objects.get(username="secretariat")
-
-
 def located(report):
     return {(e.row, e.field) for e in report.errors}
 
 
-def test_good_csv_creates_then_finds_everything_unchanged(test_states):
+def test_good_csv_creates_then_finds_everything_unchanged(testland, otherland, secretariat):
     before = TreatyAction.objects.count()
-    report = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+    report = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat)
     assert report.ok, report.errors
     assert (report.rows, report.created, report.updated, report.unchanged) == (2, 3, 0, 0)
     assert report.message.startswith("testland.csv")
     assert summary(2, 3, 0, 0).search(report.message)
     assert TreatyAction.objects.count() == before + 3
-    testland = TreatyAction.objects.get(participant__code="QTL", kind="ratification")
-    assert str(testland.date) == "2020-02-02"
-    assert testland.source == f"{UNTOC} (file testland.csv)"
+    ratification = TreatyAction.objects.get(participant=testland, kind="ratification")
+    assert str(ratification.date) == "2020-02-02"
+    assert ratification.source == f"{UNTOC} (file testland.csv)"
 
-    again = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+    again = run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
     assert TreatyAction.objects.count() == before + 3
     # The engine sees the new actions: 30th day after the deposit (art. 38(2)).
     assert get_engine().entry_into_force_for("QTL", "UNTOC").isoformat() == "2020-03-03"
 
 
-def test_bad_csv_lists_every_error_with_row_and_field_and_writes_nothing(test_states):
+def test_bad_csv_lists_every_error_with_row_and_field_and_writes_nothing(
+    testland, otherland, secretariat
+):
     before = TreatyAction.objects.count()
-    report = run_import("treaty-actions", "bad.csv", BAD_CSV, acting_user=secretariat_user())
+    report = run_import("treaty-actions", "bad.csv", BAD_CSV, acting_user=secretariat)
     assert not report.ok
     assert located(report) == {(2, "participant"), (3, "deposit_date"), (4, "deposit_date")}
     messages = {(e.row, e.field): e.message for e in report.errors}
@@ -116,14 +109,47 @@ def test_bad_csv_lists_every_error_with_row_and_field_and_writes_nothing(test_st
     assert TreatyAction.objects.count() == before
 
 
-def test_conflicting_date_names_the_row_and_the_record(db):
+def test_the_parsers_messages_are_translated_in_the_importing_users_language(
+    monkeypatch, testland, secretariat
+):
+    from palermo.treaties import importers
+
+    # Stands for Django's gettext/ngettext in another language: the parsers' messages go
+    # through them, as the rule engine's do.
+    monkeypatch.setattr(importers, "_", lambda msgid: f"«{msgid}»")
+    monkeypatch.setattr(importers, "ngettext", lambda s, p, n: f"«{s if n == 1 else p}»")
+    report = run_import("treaty-actions", "notes.txt", b"just notes\n", acting_user=secretariat)
+    assert report.errors[0].message.startswith('«Cannot tell what kind of file "notes.txt" is')
+    report = run_import("treaty-actions", "bad.csv", BAD_CSV, acting_user=secretariat)
+    messages = {(e.row, e.field): e.message for e in report.errors}
+    assert messages[(3, "deposit_date")] == (
+        '«deposit_date "02/02/2020" is not a date (expected YYYY-MM-DD)»'
+    )
+    sheet = json.dumps(
+        [
+            {
+                "instrument": UNTOC,
+                "participant": "Testland",
+                "signature_date": "",
+                "deposit_date": "2020-02-31",
+                "action_type": "accession",
+            }
+        ]
+    ).encode()
+    report = run_import("treaty-actions", "sheet.json", sheet, acting_user=secretariat)
+    assert [e.message for e in report.errors] == [
+        '«deposit_date "2020-02-31" is not a real calendar date (expected YYYY-MM-DD)»'
+    ]
+
+
+def test_conflicting_date_names_the_row_and_the_record(secretariat):
     content = (
         HEADER
         + f"{UNTOC},Albania,2000-12-12,2002-08-21,ratification\n"
         + f"{UNTOC},Afghanistan,,2003-09-25,ratification\n"
     ).encode()
     before = TreatyAction.objects.count()
-    report = run_import("treaty-actions", "conflict.csv", content, acting_user=secretariat_user())
+    report = run_import("treaty-actions", "conflict.csv", content, acting_user=secretariat)
     assert [(e.row, e.field) for e in report.errors] == [(3, "date")]
     message = report.errors[0].message
     assert message.startswith("Afghanistan already has a ratification dated 2003-09-24")
@@ -134,14 +160,14 @@ def test_conflicting_date_names_the_row_and_the_record(db):
 TIP = '"Protocol to Prevent, Suppress and Punish Trafficking in Persons (UNTC XVIII-12-a)"'
 
 
-def test_protocol_row_refused_by_the_rules_when_convention_data_are_complete(test_states):
-    from palermo.treaties.models import Instrument
-
-    untoc = Instrument.objects.get(code="UNTOC")
+def test_protocol_row_refused_by_the_rules_when_convention_data_are_complete(
+    testland, otherland, secretariat
+):
+    untoc = InstrumentFactory()
     untoc.actions_complete = True
     untoc.save()
     content = (HEADER + f"{TIP},Testland,,2020-02-02,accession\n").encode()
-    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat_user())
+    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat)
     assert located(report) == {(2, "deposit_date")}
     assert report.errors[0].message == (
         "Testland cannot accede to TIP on 2020-02-02: it is not a party to the Convention "
@@ -150,9 +176,11 @@ def test_protocol_row_refused_by_the_rules_when_convention_data_are_complete(tes
     assert not TreatyAction.objects.filter(participant__code="QTL").exists()
 
 
-def test_protocol_row_accepted_with_a_warning_when_convention_data_are_partial(test_states):
+def test_protocol_row_accepted_with_a_warning_when_convention_data_are_partial(
+    testland, otherland, secretariat
+):
     content = (HEADER + f"{TIP},Testland,,2020-02-02,accession\n").encode()
-    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat_user())
+    report = run_import("treaty-actions", "tip.csv", content, acting_user=secretariat)
     assert report.ok and report.created == 1
     (warning,) = [w for w in report.warnings if w.row is not None]
     assert (warning.row, warning.field) == (2, "participant")
@@ -160,10 +188,10 @@ def test_protocol_row_accepted_with_a_warning_when_convention_data_are_partial(t
     assert TreatyAction.objects.filter(participant__code="QTL", instrument__code="TIP").exists()
 
 
-def test_untc_page_already_loaded_is_all_unchanged(db):
+def test_untc_page_already_loaded_is_all_unchanged(secretariat):
     before = TreatyAction.objects.count()
     report = run_import(
-        "treaty-actions", UNTC_PAGE.name, UNTC_PAGE.read_bytes(), acting_user=secretariat_user()
+        "treaty-actions", UNTC_PAGE.name, UNTC_PAGE.read_bytes(), acting_user=secretariat
     )
     assert report.ok, report.errors
     assert report.created == report.updated == 0
@@ -172,13 +200,13 @@ def test_untc_page_already_loaded_is_all_unchanged(db):
     assert TreatyAction.objects.count() == before
 
 
-def test_untc_page_with_a_new_row_creates_only_that_row(test_states):
+def test_untc_page_with_a_new_row_creates_only_that_row(testland, otherland, secretariat):
     before = TreatyAction.objects.count()
     report = run_import(
         "treaty-actions",
         UNTC_PAGE_WITH_TESTLAND_NAME,
         UNTC_PAGE_WITH_TESTLAND_BYTES,
-        acting_user=secretariat_user(),
+        acting_user=secretariat,
     )
     assert report.ok, report.errors
     assert (report.created, report.updated, report.unchanged) == (1, 0, 33)
@@ -191,13 +219,13 @@ def test_untc_page_with_a_new_row_creates_only_that_row(test_states):
     )
 
 
-def test_dry_run_reports_what_would_happen_and_writes_nothing(test_states):
+def test_dry_run_reports_what_would_happen_and_writes_nothing(testland, otherland, secretariat):
     before = TreatyAction.objects.count()
     report = run_import(
         "treaty-actions",
         "testland.csv",
         GOOD_CSV,
-        acting_user=secretariat_user(),
+        acting_user=secretariat,
         dry_run=True,
     )
     assert report.ok and report.created == 3
@@ -206,29 +234,24 @@ def test_dry_run_reports_what_would_happen_and_writes_nothing(test_states):
     assert TreatyAction.objects.count() == before
 
 
-@pytest.mark.parametrize("role", [r for r in ROLES if r != "secretariat"])
-def test_import_framework_refuses_other_roles(test_states, role):
+@pytest.mark.parametrize("role", [r for r in Role if r != Role.SECRETARIAT])
+def test_import_framework_refuses_other_roles(testland, otherland, role):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied, match="treaties.import_actions"):
-        run_import(
-            "treaty-actions",
-            "testland.csv",
-            GOOD_CSV,
-            acting_user=User.objects.get(username=role),
-        )
+        run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=UserFactory(role=role))
     assert not TreatyAction.objects.filter(participant__code="QTL").exists()
 
 
-def test_import_is_in_the_audit_trail_with_its_actor(test_states):
-    run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat_user())
+def test_import_is_in_the_audit_trail_with_its_actor(testland, otherland, secretariat):
+    run_import("treaty-actions", "testland.csv", GOOD_CSV, acting_user=secretariat)
     action = TreatyAction.objects.get(participant__code="QTL", kind="ratification")
     entry = LogEntry.objects.get_for_object(action).get()
     assert entry.action == LogEntry.Action.CREATE
     assert entry.actor.username == "secretariat"
     # And the Secretariat can read it on the audit page.
     client = Client()
-    client.force_login(secretariat_user())
+    client.force_login(secretariat)
     page = client.get("/audit/", {"actor__username": "secretariat", "object_repr": "Testland"})
     assert "Testland — UNTOC — Ratification 2020-02-02" in page.content.decode()
 
@@ -240,7 +263,7 @@ def upload(content, name):
     return SimpleUploadedFile(name, content, content_type="application/octet-stream")
 
 
-def test_import_page_runs_a_job_whose_page_shows_the_report(user_client, test_states):
+def test_import_page_runs_a_job_whose_page_shows_the_report(user_client, testland, otherland):
     client = user_client("secretariat")
     assert client.get("/import/").status_code == 200
     response = client.post(
@@ -263,7 +286,7 @@ def test_import_page_runs_a_job_whose_page_shows_the_report(user_client, test_st
     assert summary(19, 1, 0, 33).search(note.title)
 
 
-def test_import_page_shows_every_error_of_a_bad_file(user_client, test_states):
+def test_import_page_shows_every_error_of_a_bad_file(user_client, testland, otherland):
     client = user_client("secretariat")
     before = TreatyAction.objects.count()
     response = client.post(
@@ -282,7 +305,7 @@ def test_import_page_shows_every_error_of_a_bad_file(user_client, test_states):
     assert TreatyAction.objects.count() == before
 
 
-def test_import_page_dry_run_writes_nothing(user_client, test_states):
+def test_import_page_dry_run_writes_nothing(user_client, testland, otherland):
     client = user_client("secretariat")
     response = client.post(
         "/import/",
@@ -295,7 +318,7 @@ def test_import_page_dry_run_writes_nothing(user_client, test_states):
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "secretariat"])
-def test_import_page_refuses_other_roles(user_client, test_states, role):
+def test_import_page_refuses_other_roles(user_client, testland, otherland, role):
     response = user_client(role).post(
         "/import/", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
     )
@@ -304,7 +327,7 @@ def test_import_page_refuses_other_roles(user_client, test_states, role):
     assert not TreatyAction.objects.filter(participant__code="QTL").exists()
 
 
-def test_other_users_cannot_see_the_secretariats_job(user_client, test_states):
+def test_other_users_cannot_see_the_secretariats_job(user_client, testland, otherland):
     response = user_client("secretariat").post(
         "/import/", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
     )
@@ -319,7 +342,7 @@ def token_client(username):
     return Client(headers={"Authorization": f"Bearer {key}"})
 
 
-def test_api_import_returns_202_and_the_job_shows_the_report(test_states):
+def test_api_import_returns_202_and_the_job_shows_the_report(testland, otherland):
     client = token_client("secretariat")
     response = client.post(
         "/api/imports",
@@ -339,7 +362,7 @@ def test_api_import_returns_202_and_the_job_shows_the_report(test_states):
     assert entry.get().actor.username == "secretariat"
 
 
-def test_api_import_of_a_bad_file_reports_errors_and_writes_nothing(test_states):
+def test_api_import_of_a_bad_file_reports_errors_and_writes_nothing(testland, otherland):
     client = token_client("secretariat")
     before = TreatyAction.objects.count()
     response = client.post(
@@ -356,7 +379,7 @@ def test_api_import_of_a_bad_file_reports_errors_and_writes_nothing(test_states)
     assert TreatyAction.objects.count() == before
 
 
-def test_api_import_refused_without_permission_or_token(test_states):
+def test_api_import_refused_without_permission_or_token(testland, otherland):
     response = token_client("observer").post(
         "/api/imports", {"importer": "treaty-actions", "file": upload(GOOD_CSV, "testland.csv")}
     )
@@ -370,7 +393,7 @@ def test_api_import_refused_without_permission_or_token(test_states):
     assert not TreatyAction.objects.filter(participant__code="QTL").exists()
 
 
-def test_api_import_unknown_importer_is_422(test_states):
+def test_api_import_unknown_importer_is_422(testland, otherland):
     response = token_client("secretariat").post(
         "/api/imports", {"importer": "nope", "file": upload(GOOD_CSV, "testland.csv")}
     )

@@ -8,20 +8,14 @@ from datetime import date
 import pytest
 from openpyxl import Workbook
 
-from palermo.core.imports import run_import
-from palermo.core.models import Participant
+from palermo.platform.actors import system_user
+from palermo.platform.imports import run_import
 from palermo.treaties.models import TreatyAction
 
 pytestmark = pytest.mark.django_db
 
 UNTOC = "United Nations Convention against Transnational Organized Crime"
 COLUMNS = ["instrument", "participant", "signature_date", "deposit_date", "action_type"]
-
-
-@pytest.fixture
-def testland(db):
-    # A test-only participant: its dates below are test values, not facts about a real State.
-    return Participant.objects.create(code="QTL", name="Testland")
 
 
 def workbook(rows) -> bytes:
@@ -42,7 +36,7 @@ def test_an_xlsx_sheet_with_real_dates_imports_like_the_csv(testland):
             [UNTOC, "Andorra", date(2001, 11, 11), date(2011, 9, 22), "ratification"],
         ]
     )
-    report = run_import("treaty-actions", "status.xlsx", content, acting_user=None)
+    report = run_import("treaty-actions", "status.xlsx", content, acting_user=system_user())
     assert report.ok, report.errors
     assert (report.created, report.unchanged) == (2, 2)  # Andorra's two actions are known
     assert TreatyAction.objects.get(participant=testland, kind="ratification").date == date(
@@ -59,7 +53,7 @@ def test_errors_in_a_sheet_name_the_sheet_row_even_after_blank_rows(testland):
             [UNTOC, "Testland2", "2019-01-01", "2020-02-31", "ratification"],
         ]
     )
-    report = run_import("treaty-actions", "status.xlsx", content, acting_user=None)
+    report = run_import("treaty-actions", "status.xlsx", content, acting_user=system_user())
     assert not report.ok
     assert (4, "deposit_date") in [(e.row, e.field) for e in report.errors]
     assert TreatyAction.objects.count() == before
@@ -67,10 +61,14 @@ def test_errors_in_a_sheet_name_the_sheet_row_even_after_blank_rows(testland):
 
 def test_a_json_list_imports_and_an_unknown_name_is_located(testland):
     good = [dict(zip(COLUMNS, [UNTOC, "Testland", "", "2020-02-02", "accession"], strict=True))]
-    report = run_import("treaty-actions", "a.json", json.dumps(good).encode(), acting_user=None)
+    report = run_import(
+        "treaty-actions", "a.json", json.dumps(good).encode(), acting_user=system_user()
+    )
     assert report.ok and report.created == 1
     bad = good + [
         dict(zip(COLUMNS, [UNTOC, "Atlantis", "", "2020-02-02", "accession"], strict=True))
     ]
-    report = run_import("treaty-actions", "b.json", json.dumps(bad).encode(), acting_user=None)
+    report = run_import(
+        "treaty-actions", "b.json", json.dumps(bad).encode(), acting_user=system_user()
+    )
     assert [(e.row, e.field) for e in report.errors] == [(2, "participant")]

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from auditlog.models import LogEntry
 
-from palermo.core.models import User
+from palermo.core.choices import Role
 from palermo.core.services import create_api_token
 from palermo.treaties.models import Instrument
 from tests.conftest import ROLES
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +63,13 @@ def test_anonymous_visitors_are_sent_to_sign_in(user_client):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_the_api_updates_facts_for_the_secretariat_only(client):
+def test_the_api_updates_facts_for_the_secretariat_only(client, secretariat):
     body = {
         "official_entry_into_force": "2003-09-29",
         "actions_complete": True,
         "entry_into_force_source": "https://treaties.un.org/",
     }
-    _t, observer_key = create_api_token(acting_user=User.objects.get(username="observer"), name="o")
+    _t, observer_key = create_api_token(acting_user=UserFactory(role=Role.OBSERVER), name="o")
     refused = client.put(
         "/api/treaties/instruments/TIP/facts",
         body,
@@ -76,7 +77,7 @@ def test_the_api_updates_facts_for_the_secretariat_only(client):
         headers={"Authorization": f"Bearer {observer_key}"},
     )
     assert refused.status_code == 403 and "treaties.change_instrument" in refused.json()["detail"]
-    _t, key = create_api_token(acting_user=User.objects.get(username="secretariat"), name="s")
+    _t, key = create_api_token(acting_user=secretariat, name="s")
     done = client.put(
         "/api/treaties/instruments/TIP/facts",
         body,

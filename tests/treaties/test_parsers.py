@@ -8,6 +8,8 @@ participant names ("Example State ...") and exist only to exercise markup and su
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pytest
 
 from palermo.treaties.parsers import (
     CONSENT_KINDS,
+    CSV_COLUMNS,
     KINDS,
     ParsedAction,
     ParseError,
@@ -605,3 +608,103 @@ def test_detect_rejects_unknown_formats_clearly(filename, content, words):
     assert result.errors[0].row is None
     assert words in result.errors[0].message
     assert filename in result.errors[0].message
+
+
+# ----------------------------------------------------------------------------- translation
+
+
+PARSERS = Path(__file__).resolve().parents[2] / "src/palermo/treaties/parsers.py"
+PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def _marked_msgids() -> set[str]:
+    """The literals makemessages extracts from parsers.py: ``gettext_noop("...")`` and the
+    first two arguments of a ``.ngettext(...)`` call (xgettext's default ``ngettext:1,2``)."""
+    found = set()
+    for node in ast.walk(ast.parse(PARSERS.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+        wanted = {"gettext_noop": 1, "ngettext": 2}.get(name, 0)
+        found |= {arg.value for arg in node.args[:wanted] if isinstance(arg, ast.Constant)}
+    return found
+
+
+# One input per kind of error: a file, a CSV, a UNTC page.
+BAD_FILES = [
+    ("status.xlsx", b"PK\x03\x04rest"),
+    ("status.bin", b"PK\x03\x04rest"),
+    ("status.pdf", b"%PDF-1.4"),
+    ("notes.txt", b"just some notes\nnothing else\n"),
+    ("empty.csv", b""),
+    ("utf16.csv", "participant".encode("utf-16")),
+    ("latin1.csv", b"instrument,participant\nUNTOC,C\xf4te d'Ivoire\n"),
+    ("bad.csv", (DATA / "bad_rows.csv").read_bytes()),
+    ("wide.csv", b"instrument,participant,signature_date,deposit_date,action_type\nU,A,,,,x\n"),
+    ("counts.csv", COUNTS_CSV.read_bytes()),
+    ("bad.html", (DATA / "untc_bad_rows.html").read_bytes()),
+    ("none.html", (DATA / "untc_no_table.html").read_bytes()),
+    (
+        "grid.html",
+        grid(
+            "<tr><td>[Example State]</td><td></td><td></td></tr>"
+            "<tr><td>Example State</td><td>31 Feb 2000</td><td>1 Jan 2001 c</td></tr>"
+            "<tr><td>Example State</td><td>1 Jan 2002 x</td><td>1 Jan 2001</td><td>4</td></tr>"
+            "<tr><td></td><td>1 Jan 2002</td><td>1 Jan 2001</td></tr>",
+            consent_header="Ratification, Accession(a)",
+        ).encode(),
+    ),
+]
+
+
+def test_every_parser_message_is_a_msgid_that_makemessages_extracts():
+    asked = set()
+
+    def translate(msgid):
+        asked.add(msgid)
+        return msgid
+
+    def ntranslate(singular, plural, count):
+        asked.update((singular, plural))
+        return singular if count == 1 else plural
+
+    errors = 0
+    for name, content in BAD_FILES:
+        errors += len(detect_and_parse(name, content, translate=translate).errors)
+        errors += len(
+            detect_and_parse(name, content, translate=translate, ntranslate=ntranslate).errors
+        )
+    assert errors > 30
+    assert len(asked) > 25
+    assert asked <= _marked_msgids()
+
+
+def test_parser_messages_are_translated_whole_then_filled():
+    text = (DATA / "bad_rows.csv").read_text(encoding="utf-8")
+    english = parse_palermo_csv(text)
+    plurals = []
+
+    def ntranslate(singular, plural, count):
+        plurals.append(count)
+        return f"«{singular if count == 1 else plural}»"
+
+    translated = parse_palermo_csv(
+        text, translate=lambda msgid: f"«{msgid}»", ntranslate=ntranslate
+    )
+    assert len(english.errors) == 11
+    assert [(e.row, e.field, f"«{e.message}»") for e in english.errors] == [
+        (e.row, e.field, e.message) for e in translated.errors
+    ]
+    # The extra value of the last row: the plural form is chosen by the header's 5 columns.
+    assert plurals == [5]
+
+
+def test_named_placeholders_let_a_translation_reorder_them():
+    def translate(msgid):
+        return "(%(value)s) %(column)s ?" if "not a real calendar date" in msgid else msgid
+
+    csv_text = ",".join(CSV_COLUMNS) + "\nUNTOC,Example State,2000-13-01,,signature only\n"
+    result = parse_palermo_csv(csv_text, translate=translate)
+    assert [(e.field, e.message) for e in result.errors] == [
+        ("signature_date", "(2000-13-01) signature_date ?")
+    ]

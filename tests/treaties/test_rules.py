@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from palermo.treaties.rules import (
+from palermo.treaties.engine import (
     CONSENT_KINDS,
     THRESHOLD_KINDS,
     Action,

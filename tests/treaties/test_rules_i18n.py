@@ -1,5 +1,6 @@
-"""The rule engine's messages are whole-sentence msgids, translated by the callables it is given:
-the module stays free of Django, and the site passes Django's gettext/ngettext."""
+"""The rule engine's messages are whole-sentence (or whole-clause) msgids, translated by the
+callables it is given: the module stays free of Django, and the site passes Django's
+gettext/ngettext."""
 
 import ast
 import datetime as dt
@@ -12,24 +13,30 @@ from bs4 import BeautifulSoup
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from palermo.core.models import Participant
-from palermo.treaties import rules, services
-from palermo.treaties.models import Instrument
+from palermo.treaties import engine, parsers
+from palermo.treaties.engine import Action, ActionKind, TreatyEngine
+from palermo.treaties.engine import Instrument as RuleInstrument
+from palermo.treaties.engine import Participant as RuleParticipant
 from palermo.treaties.queries import get_engine
-from palermo.treaties.rules import Action, ActionKind, TreatyEngine
-from palermo.treaties.rules import Instrument as RuleInstrument
-from palermo.treaties.rules import Participant as RuleParticipant
+from tests.factories import InstrumentFactory, record_action
 
 D = dt.date.fromisoformat
 K = ActionKind
 LANGUAGES = ["ar", "zh-hans", "fr", "ru", "es"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+#: Clauses (not sentences) joined by ``engine._REFUSAL``, keyed by one kind of action each.
+CLAUSE_TABLES = ("_REFUSED_ACTION", "_ALREADY_BOUND_BY", "_NOT_YET_A_PARTY_SINCE")
+#: The msgids of the joined refusals, new since the catalogues were last translated: until the
+#: translation pass, those refusals read in English in every language.
+AWAITING_TRANSLATION = sorted(
+    {msgid for name in CLAUSE_TABLES for msgid in vars(engine)[name].values()} | {engine._REFUSAL}
+)
 
 
 def _msgid_tables() -> dict[str, dict]:
     return {
         name: value
-        for name, value in vars(rules).items()
+        for name, value in vars(engine).items()
         if name.startswith("_")
         and isinstance(value, dict)
         and value
@@ -38,9 +45,9 @@ def _msgid_tables() -> dict[str, dict]:
 
 
 def _msgids() -> list[str]:
-    """Every singular msgid of rules.py (tables and constants)."""
+    """Every singular msgid of engine.py (tables and constants)."""
     found = []
-    for value in vars(rules).values():
+    for value in vars(engine).values():
         if isinstance(value, str) and "%(" in value:
             found.append(value)
         elif isinstance(value, dict):
@@ -49,8 +56,8 @@ def _msgids() -> list[str]:
 
 
 def _plurals() -> list[tuple[str, str]]:
-    """The ``self.ngettext(singular, plural, ...)`` literals in rules.py."""
-    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+    """The ``self.ngettext(singular, plural, ...)`` literals in engine.py."""
+    tree = ast.parse(Path(engine.__file__).read_text(encoding="utf-8"))
     pairs = []
     for node in ast.walk(tree):
         if (
@@ -81,19 +88,20 @@ def _scenario(**kwargs) -> TreatyEngine:
     return TreatyEngine([convention, protocol], states, actions, **kwargs)
 
 
-def _messages(engine: TreatyEngine) -> list[str]:
+def _messages(built: TreatyEngine) -> list[str]:
     return (
-        [r.reason for r in engine.refusals]
-        + [n.reason for n in engine.unverified]
-        + [d.message for d in engine.discrepancies]
+        [r.reason for r in built.refusals]
+        + [n.reason for n in built.unverified]
+        + [d.message for d in built.discrepancies]
     )
 
 
 # -- pure: any translate callable --------------------------------------------------------------
 
 
-def test_rules_stays_free_of_django():
-    tree = ast.parse(Path(rules.__file__).read_text(encoding="utf-8"))
+@pytest.mark.parametrize("module", [engine, parsers], ids=["engine", "parsers"])
+def test_the_engine_and_the_parsers_stay_free_of_django(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = [
         alias.name
         for node in ast.walk(tree)
@@ -114,10 +122,13 @@ def test_without_translate_the_messages_are_english():
 
 def test_a_fake_translate_translates_every_message_and_fills_the_placeholders():
     catalogue = {
-        rules._ALREADY_BOUND[K.ACCESSION, K.RATIFICATION]: (
-            "%(who)s NE PEUT PAS ADHÉRER À %(instrument)s LE %(date)s : LIÉ PAR SON INSTRUMENT "
-            "DE RATIFICATION DU %(consent_date)s."
+        engine._REFUSED_ACTION[
+            K.ACCESSION
+        ]: "%(who)s NE PEUT PAS ADHÉRER À %(instrument)s LE %(date)s",
+        engine._ALREADY_BOUND_BY[K.RATIFICATION]: (
+            "LIÉ PAR SON INSTRUMENT DE RATIFICATION DU %(consent_date)s"
         ),
+        engine._REFUSAL: "%(refused_action)s : %(reason)s.",
     }
     seen = []
 
@@ -154,8 +165,8 @@ def test_discrepancy_counts_use_ntranslate_with_the_count():
         calls.append(count)
         return f"[{count}] " + (singular if count == 1 else plural)
 
-    engine = _scenario(ntranslate=ntranslate)
-    [discrepancy] = engine.discrepancies
+    built = _scenario(ntranslate=ntranslate)
+    [discrepancy] = built.discrepancies
     # One qualifying UNTOC instrument (AAA) of the two needed; it was deposited by 2003-07-01.
     assert calls == [1, 1]
     assert discrepancy.message.startswith(
@@ -168,35 +179,81 @@ def test_discrepancy_counts_use_ntranslate_with_the_count():
 
 
 def test_validate_builds_its_reason_with_the_engine_translate():
-    engine = _scenario(translate=lambda msgid: msgid.replace("cannot", "CANNOT"))
-    refusal = engine.validate(Action("AAA", "UNTOC", K.RATIFICATION, D("2005-01-01")))
+    built = _scenario(translate=lambda msgid: msgid.replace("cannot", "CANNOT"))
+    refusal = built.validate(Action("AAA", "UNTOC", K.RATIFICATION, D("2005-01-01")))
     assert refusal is not None
     assert refusal.reason.startswith("State AAA CANNOT ratify UNTOC on 2005-01-01: ")
 
 
-def test_sentence_tables_cover_every_kind_with_whole_sentences():
+def test_message_tables_are_keyed_by_one_kind_of_action():
     tables = _msgid_tables()
     for name in ("_UNKNOWN_INSTRUMENT", "_UNKNOWN_PARTICIPANT"):
         assert set(tables[name]) == set(ActionKind)
-    for name in ("_ALREADY_BOUND", "_NOT_YET_A_PARTY"):
-        assert set(tables[name]) == {
-            (a, b) for a in rules.CONSENT_KINDS for b in rules.CONSENT_KINDS
-        }
-    for name in ("_NOT_A_PARTY", "_UNVERIFIED", "_JOINING_AFTER_DENUNCIATION"):
-        assert set(tables[name]) == set(rules.CONSENT_KINDS)
-    for msgid in _msgids():
+    for name in ("_NOT_A_PARTY", "_UNVERIFIED", "_JOINING_AFTER_DENUNCIATION", *CLAUSE_TABLES):
+        assert set(tables[name]) == set(engine.CONSENT_KINDS)
+    # No table grows with pairs of kinds: a refusal that names two is joined from two clauses.
+    assert not [name for name, table in tables.items() if any(isinstance(k, tuple) for k in table)]
+    assert set(PLACEHOLDER.findall(engine._REFUSAL)) == {"refused_action", "reason"}
+    clauses = {msgid for name in CLAUSE_TABLES for msgid in tables[name].values()}
+    for msgid in clauses:
+        assert not msgid.endswith("."), msgid  # the frame ends the sentence
+    for msgid in set(_msgids()) - clauses:
         if msgid.startswith("%(who)s cannot"):
             assert msgid.endswith("."), msgid
     assert len(_plurals()) == 3
+
+
+# Written out here, independently of the engine's tables: the verb of each kind of consent and
+# the instrument that expresses it, as the former whole sentences read.
+VERB = {
+    K.RATIFICATION: "ratify",
+    K.ACCEPTANCE: "accept",
+    K.APPROVAL: "approve",
+    K.ACCESSION: "accede to",
+    K.SUCCESSION: "succeed to",
+    K.FORMAL_CONFIRMATION: "formally confirm",
+    K.CONSENT_UNSPECIFIED: "consent to be bound by",
+}
+INSTRUMENT_OF = {
+    K.RATIFICATION: "its instrument of ratification",
+    K.ACCEPTANCE: "its instrument of acceptance",
+    K.APPROVAL: "its instrument of approval",
+    K.ACCESSION: "its instrument of accession",
+    K.SUCCESSION: "its notification of succession",
+    K.FORMAL_CONFIRMATION: "its instrument of formal confirmation",
+    K.CONSENT_UNSPECIFIED: "its instrument of consent (type not stated by the source)",
+}
+
+
+@pytest.mark.parametrize("earlier", sorted(engine.CONSENT_KINDS))
+@pytest.mark.parametrize("refused", sorted(engine.CONSENT_KINDS))
+def test_a_refusal_naming_two_kinds_of_action_reads_as_one_english_sentence(refused, earlier):
+    built = TreatyEngine(
+        [RuleInstrument("UNTOC", threshold=1), RuleInstrument("TIP", parent="UNTOC", threshold=1)],
+        [RuleParticipant("AAA", name="Testland")],
+        [Action("AAA", "UNTOC", earlier, D("2003-06-01"))],
+    )
+    twice = built.validate(Action("AAA", "UNTOC", refused, D("2003-07-01")))
+    assert twice is not None and twice.reason == (
+        f"Testland cannot {VERB[refused]} UNTOC on 2003-07-01: it is already bound by "
+        f"{INSTRUMENT_OF[earlier]} of 2003-06-01; a second instrument is a duplicate."
+    )
+    too_early = built.validate(Action("AAA", "TIP", refused, D("2003-05-01")))
+    assert too_early is not None and too_early.reason == (
+        f"Testland cannot {VERB[refused]} TIP on 2003-05-01: it is not yet a party to the "
+        f"Convention (UNTOC); {INSTRUMENT_OF[earlier]} is dated 2003-06-01 (UNTOC art. 37(2))."
+    )
 
 
 # -- Django: the catalogues and the site -------------------------------------------------------
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_every_rules_msgid_is_translated_with_the_same_placeholders(language):
+def test_every_engine_msgid_is_translated_with_the_same_placeholders(language):
     with translation.override(language):
         for msgid in _msgids():
+            if msgid in AWAITING_TRANSLATION:
+                continue
             translated = translation.gettext(msgid)
             assert translated != msgid or language == "en", msgid
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid))
@@ -207,26 +264,32 @@ def test_every_rules_msgid_is_translated_with_the_same_placeholders(language):
                 assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(plural))
 
 
-@pytest.fixture
-def testland(db):
-    return Participant.objects.create(code="QTL", name="Testland")
-
-
-def _record(testland, acting_user, **overrides):
-    data = {
-        "participant": testland,
-        "instrument": Instrument.objects.get(code="UNTOC"),
-        "kind": "ratification",
-        "date": date(2020, 2, 2),
-        "source": "test record",
-    }
-    return services.record_action(acting_user=acting_user, **{**data, **overrides})
+@pytest.mark.xfail(strict=True, reason="the joined refusals' clauses await the translation pass")
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_clauses_of_joined_refusals_are_translated_with_the_same_placeholders(language):
+    """Fails until the catalogues translate them; then drop the mark and AWAITING_TRANSLATION."""
+    with translation.override(language):
+        for msgid in AWAITING_TRANSLATION:
+            translated = translation.gettext(msgid)
+            assert translated != msgid, msgid
+            assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid))
 
 
 def test_a_refused_action_recorded_through_the_service_gives_a_french_reason(testland, secretariat):
-    _record(testland, secretariat)
     with translation.override("fr"), pytest.raises(ValidationError) as refused:
-        _record(testland, secretariat, kind="accession", date=date(2021, 1, 1))
+        record_action(testland, acting_user=secretariat, kind="denunciation")
+    assert refused.value.messages == [
+        "Testland ne peut pas dénoncer UNTOC le 2020-02-02\u00a0: ce participant n'a pas "
+        "consenti à être lié par cet instrument, et seule une Partie peut le dénoncer (UNTOC, "
+        "art. 40, par. 1)."
+    ]
+
+
+@pytest.mark.xfail(strict=True, reason="the joined refusals' clauses await the translation pass")
+def test_a_joined_refusal_recorded_through_the_service_gives_a_french_reason(testland, secretariat):
+    record_action(testland, acting_user=secretariat)
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        record_action(testland, acting_user=secretariat, kind="accession", date=date(2021, 1, 1))
     assert refused.value.messages == [
         "Testland ne peut pas adhérer à UNTOC le 2021-01-01\u00a0: ce participant est déjà lié "
         "par son instrument de ratification du 2020-02-02\u00a0; un second instrument ferait "
@@ -237,13 +300,13 @@ def test_a_refused_action_recorded_through_the_service_gives_a_french_reason(tes
 def test_a_refused_action_typed_on_the_page_shows_the_reason_in_the_page_language(
     user_client, testland
 ):
-    untoc = Instrument.objects.get(code="UNTOC")
+    untoc = InstrumentFactory()
     untoc.actions_complete = True
     untoc.save()
     client = user_client("secretariat")
     form = {
         "participant": testland.pk,
-        "instrument": Instrument.objects.get(code="TIP").pk,
+        "instrument": InstrumentFactory(code="TIP").pk,
         "kind": "ratification",
         "date": "2020-02-02",
         "source": "test record",

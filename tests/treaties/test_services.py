@@ -8,59 +8,26 @@ from auditlog.models import LogEntry
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from palermo.core.models import Notification, Participant, User
+from palermo.core.choices import Role
+from palermo.core.models import Notification, Participant
 from palermo.treaties import services
-from palermo.treaties.models import Declaration, Instrument, TreatyAction
+from palermo.treaties.models import Declaration, TreatyAction
 from palermo.treaties.queries import get_engine
-from tests.conftest import ROLES
+from tests.factories import (
+    DeclarationFactory,
+    InstrumentFactory,
+    UserFactory,
+    record_action,
+)
 
-NOT_SECRETARIAT = [r for r in ROLES if r != "secretariat"]
-
-
-@pytest.fixture
-def testland(db):
-    """A participant that exists only in tests, so no real State gets invented treaty actions."""
-    return Participant.objects.create(code="QTL", name="Testland")
-
-
-def instrument(code="UNTOC"):
-    return Instrument.objects.get(code=code)
-
-
-def user(username):
-    return User.objects.get(username=username)
-
-
-def record(testland, acting_user, **overrides):
-    data = {
-        "participant": testland,
-        "instrument": instrument(),
-        "kind": "ratification",
-        "date": date(2020, 2, 2),
-        "source": "test record",
-    }
-    return services.record_action(acting_user=acting_user, **{**data, **overrides})
-
-
-def central_authority(participant_code="ARG", **overrides):
-    fields = {
-        "kind": "notification",
-        "subject": "central_authority",
-        "authority": "Test central authority (fictional)",
-        **overrides,
-    }
-    return Declaration(
-        participant=Participant.objects.get(code=participant_code),
-        instrument=instrument(),
-        **fields,
-    )
+OTHER_ROLES = [role for role in Role if role != Role.SECRETARIAT]
 
 
 # -- treaty actions ----------------------------------------------------------------------------
 
 
 def test_record_action_is_audited_with_its_actor_and_changes_the_status(testland, secretariat):
-    action = record(testland, secretariat)
+    action = record_action(testland, acting_user=secretariat)
     entry = LogEntry.objects.get_for_object(action).get()
     assert entry.action == LogEntry.Action.CREATE
     assert entry.actor == secretariat
@@ -70,47 +37,51 @@ def test_record_action_is_audited_with_its_actor_and_changes_the_status(testland
     assert engine.status("QTL", "UNTOC", date(2020, 3, 3)).value == "party"
 
 
-@pytest.mark.parametrize("role", NOT_SECRETARIAT)
+@pytest.mark.parametrize("role", OTHER_ROLES)
 def test_record_action_refuses_other_roles(testland, role):
     with pytest.raises(PermissionDenied, match=r"treaties\.add_treatyaction"):
-        record(testland, user(role))
+        record_action(testland, acting_user=UserFactory(role=role))
     assert not TreatyAction.objects.filter(participant=testland).exists()
 
 
-def test_record_action_refuses_what_the_final_clauses_forbid(testland, secretariat):
-    record(testland, secretariat)
+def test_record_action_refuses_what_the_final_clauses_forbid(testland, otherland, secretariat):
+    record_action(testland, acting_user=secretariat)
     with pytest.raises(ValidationError) as refused:
-        record(testland, secretariat, kind="accession", date=date(2021, 1, 1))
+        record_action(testland, acting_user=secretariat, kind="accession", date=date(2021, 1, 1))
     assert refused.value.messages == [
         "Testland cannot accede to UNTOC on 2021-01-01: it is already bound by its instrument of "
         "ratification of 2020-02-02; a second instrument is a duplicate."
     ]
     # A denunciation before consent is refused too, citing the article.
-    other = Participant.objects.create(code="QTO", name="Otherland")
     with pytest.raises(ValidationError, match=r"UNTOC art\. 40\(1\)"):
-        record(other, secretariat, kind="denunciation")
-    assert TreatyAction.objects.filter(participant__in=[testland, other]).count() == 1
+        record_action(otherland, acting_user=secretariat, kind="denunciation")
+    assert TreatyAction.objects.filter(participant__in=[testland, otherland]).count() == 1
 
 
 def test_record_action_checks_protocols_against_the_convention(testland, secretariat):
-    untoc = instrument()
+    untoc = InstrumentFactory()
     untoc.actions_complete = True
     untoc.save()
     with pytest.raises(ValidationError, match=r"not a party to the Convention \(UNTOC art\. 37"):
-        record(testland, secretariat, instrument=instrument("TIP"))
+        record_action(testland, acting_user=secretariat, instrument=InstrumentFactory(code="TIP"))
     # Once Testland is bound by the Convention, the Protocol is accepted.
-    record(testland, secretariat)
-    tip = record(testland, secretariat, instrument=instrument("TIP"), date=date(2020, 6, 1))
+    record_action(testland, acting_user=secretariat)
+    tip = record_action(
+        testland,
+        acting_user=secretariat,
+        instrument=InstrumentFactory(code="TIP"),
+        date=date(2020, 6, 1),
+    )
     assert get_engine().entry_into_force_for("QTL", "TIP") == date(2020, 7, 1)
     assert tip.pk
 
 
 def test_delete_action_is_audited_and_refused_to_others(testland, secretariat):
-    action = record(testland, secretariat)
+    action = record_action(testland, acting_user=secretariat)
     pk = action.pk
-    for role in NOT_SECRETARIAT:
+    for role in OTHER_ROLES:
         with pytest.raises(PermissionDenied):
-            services.delete_action(acting_user=user(role), action=action)
+            services.delete_action(acting_user=UserFactory(role=role), action=action)
     assert TreatyAction.objects.filter(pk=pk).exists()
     services.delete_action(acting_user=secretariat, action=action)
     assert not TreatyAction.objects.filter(pk=pk).exists()
@@ -129,31 +100,35 @@ def test_focal_point_declaration_notifies_the_secretariat(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         declaration = services.save_declaration(
-            acting_user=focal_point, declaration=central_authority()
+            acting_user=focal_point, declaration=DeclarationFactory.build()
         )
     assert declaration.pk
     title = "Argentina updated: Central authority for mutual legal assistance (art. 18(13))"
     notes = Notification.objects.filter(title=title)
     assert [n.recipient.username for n in notes] == ["secretariat"]
-    assert notes[0].url == "/treaties/participants/ARG/"
+    assert notes[0].url == "/participants/ARG/"
     assert notes[0].body == "Recorded by Demo National focal point."
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["secretariat@example.org"]
     assert mail.outbox[0].subject.startswith("[Palermo] Argentina updated")
-    assert "/treaties/participants/ARG/" in mail.outbox[0].body
+    assert "/participants/ARG/" in mail.outbox[0].body
     assert LogEntry.objects.get_for_object(declaration).get().actor == focal_point
 
 
 def test_secretariat_declaration_notifies_nobody(secretariat, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.save_declaration(acting_user=secretariat, declaration=central_authority("BRA"))
+        services.save_declaration(
+            acting_user=secretariat, declaration=DeclarationFactory.build(state="BRA")
+        )
     assert not Notification.objects.exists()
     assert mail.outbox == []
 
 
 def test_focal_point_cannot_declare_for_another_state(focal_point):
     with pytest.raises(PermissionDenied, match=r"treaties\.add_declaration"):
-        services.save_declaration(acting_user=focal_point, declaration=central_authority("BRA"))
+        services.save_declaration(
+            acting_user=focal_point, declaration=DeclarationFactory.build(state="BRA")
+        )
     assert not Declaration.objects.filter(participant__code="BRA").exists()
     assert not Notification.objects.exists()
 
@@ -168,7 +143,7 @@ def test_focal_point_cannot_move_their_declaration_to_another_state(focal_point)
 
 def test_focal_point_cannot_take_over_another_states_declaration(focal_point, secretariat):
     brazil = services.save_declaration(
-        acting_user=secretariat, declaration=central_authority("BRA")
+        acting_user=secretariat, declaration=DeclarationFactory.build(state="BRA")
     )
     brazil.participant = Participant.objects.get(code="ARG")
     with pytest.raises(PermissionDenied):
@@ -176,10 +151,13 @@ def test_focal_point_cannot_take_over_another_states_declaration(focal_point, se
     assert Declaration.objects.get(pk=brazil.pk).participant.code == "BRA"
 
 
-@pytest.mark.parametrize("role", ["expert", "practitioner", "observer", "analyst"])
+@pytest.mark.parametrize("role", [Role.EXPERT, Role.PRACTITIONER, Role.OBSERVER, Role.ANALYST])
 def test_other_roles_cannot_save_declarations(db, role):
+    # Experts and practitioners act for Argentina, the State of the declaration.
     with pytest.raises(PermissionDenied):
-        services.save_declaration(acting_user=user(role), declaration=central_authority())
+        services.save_declaration(
+            acting_user=UserFactory(role=role), declaration=DeclarationFactory.build()
+        )
 
 
 @pytest.mark.parametrize(
@@ -193,7 +171,7 @@ def test_other_roles_cannot_save_declarations(db, role):
     ],
 )
 def test_declaration_constraints_give_a_human_message(secretariat, fields, message):
-    declaration = central_authority()
+    declaration = DeclarationFactory.build()
     for name, value in fields.items():
         setattr(declaration, name, value)
     before = Declaration.objects.count()
@@ -204,7 +182,7 @@ def test_declaration_constraints_give_a_human_message(secretariat, fields, messa
 
 
 def test_legal_basis_answer_is_saved(secretariat):
-    declaration = central_authority(
+    declaration = DeclarationFactory.build(
         subject="extradition_legal_basis", authority="", takes_convention_as_legal_basis=False
     )
     saved = services.save_declaration(acting_user=secretariat, declaration=declaration)
@@ -219,4 +197,4 @@ def test_load_instruments_is_idempotent(db):
     assert result["instruments"] == 4
     assert result["articles"] == articles
     assert Article.objects.count() == articles
-    assert instrument().official_entry_into_force == date(2003, 9, 29)
+    assert InstrumentFactory().official_entry_into_force == date(2003, 9, 29)

@@ -418,7 +418,7 @@ def profile_rows(response):
 @pytest.mark.parametrize("role", EVERYONE)
 def test_profile_shows_status_on_the_chosen_date(user_client, role):
     client = user_client(role)
-    url = "/treaties/participants/AND/"
+    url = "/participants/AND/"
     signed = profile_rows(client.get(url, {"on": "2010-07-13"}))["Organized Crime Convention"]
     assert signed[:2] == ["Signatory", "2001-11-11"]
     assert signed[2] == "2011-09-22 (Ratification)"
@@ -432,9 +432,9 @@ def test_profile_shows_status_on_the_chosen_date(user_client, role):
 
 
 def test_profile_of_a_participant_with_a_protocol(user_client):
-    rows = profile_rows(user_client(None).get("/treaties/participants/bhr/", {"on": "2004-06-06"}))
+    rows = profile_rows(user_client(None).get("/participants/bhr/", {"on": "2004-06-06"}))
     assert rows["Organized Crime Convention"][0] == "No action"
-    rows = profile_rows(user_client(None).get("/treaties/participants/BHR/", {"on": "2004-07-07"}))
+    rows = profile_rows(user_client(None).get("/participants/BHR/", {"on": "2004-07-07"}))
     assert rows["Organized Crime Convention"][0] == "Party"
     assert rows["Trafficking in Persons Protocol"][0] == "Party"
     assert rows["Trafficking in Persons Protocol"][2] == "2004-06-07 (Accession)"
@@ -442,7 +442,7 @@ def test_profile_of_a_participant_with_a_protocol(user_client):
 
 
 def test_profile_of_unknown_participant_is_404(user_client):
-    assert user_client(None).get("/treaties/participants/XYZ/").status_code == 404
+    assert user_client(None).get("/participants/XYZ/").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -461,8 +461,8 @@ def test_profile_offers_only_the_links_the_role_may_use(
     user_client, role, own_state_link, other_state_link, curator_links
 ):
     client = user_client(role)
-    arg = client.get("/treaties/participants/ARG/").content.decode()
-    bra = client.get("/treaties/participants/BRA/").content.decode()
+    arg = client.get("/participants/ARG/").content.decode()
+    bra = client.get("/participants/BRA/").content.decode()
     assert ("/treaties/participants/ARG/declarations/new/" in arg) is own_state_link
     assert ("/treaties/participants/BRA/declarations/new/" in bra) is other_state_link
     assert ("/treaties/actions/new/" in arg) is curator_links
@@ -484,7 +484,7 @@ def test_map_data_give_the_status_by_m49_code(user_client, role):
     assert data["values"]["020"] == "signatory"  # Andorra
     assert "048" not in data["values"]  # Bahrain: nothing yet
     assert data["labels"]["032"] == "Argentina"
-    assert data["links"]["032"] == "/treaties/participants/ARG/"
+    assert data["links"]["032"] == "/participants/ARG/"
     assert [c["key"] for c in data["categories"]] == [
         "party",
         "contracting",
@@ -617,7 +617,7 @@ def test_focal_point_records_a_declaration_for_their_own_state(user_client):
         declaration_form(arg, kind="declaration", subject="dispute_settlement", article=""),
     )
     assert response.status_code == 302
-    assert response["Location"] == "/treaties/participants/ARG/"
+    assert response["Location"] == "/participants/ARG/"
     assert Declaration.objects.filter(participant=arg, subject="dispute_settlement").exists()
     profile = client.get(response["Location"]).content.decode()
     assert "Not bound by the settlement of disputes clause (art. 35(3))" in profile
@@ -711,7 +711,7 @@ def test_secretariat_records_and_deletes_an_action(user_client, testland):
     client = user_client("secretariat")
     response = client.post("/treaties/actions/new/", action_form(testland))
     assert response.status_code == 302
-    assert response["Location"] == "/treaties/participants/QTL/"
+    assert response["Location"] == "/participants/QTL/"
     action = TreatyAction.objects.get(participant=testland)
     profile = client.get(response["Location"])
     assert "Recorded: Testland — UNTOC — Ratification 2020-02-02" in profile.content.decode()
@@ -722,7 +722,7 @@ def test_secretariat_records_and_deletes_an_action(user_client, testland):
     response = client.post(f"/treaties/actions/{action.pk}/delete/")
     assert response.status_code == 302
     assert not TreatyAction.objects.filter(participant=testland).exists()
-    rows = profile_rows(client.get("/treaties/participants/QTL/"))
+    rows = profile_rows(client.get("/participants/QTL/"))
     assert rows["Organized Crime Convention"][0] == "No action"
 
 
@@ -767,7 +767,7 @@ def test_protocol_ratification_without_convention_is_accepted_but_flagged_when_d
     response = client.post("/treaties/actions/new/", action_form(testland, instrument="TIP"))
     assert response.status_code == 302
     assert TreatyAction.objects.filter(participant=testland, instrument__code="TIP").exists()
-    profile = client.get("/treaties/participants/QTL/", {"on": "2020-03-03"})
+    profile = client.get("/participants/QTL/", {"on": "2020-03-03"})
     note = soup(profile).select_one("aside.notice ul").get_text(" ", strip=True)
     assert "Testland's instrument of ratification of TIP (2020-02-02)" in note
     assert "accepted but not verified" in note and "UNTOC art. 37(2)" in note

@@ -5,19 +5,35 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import File, Form, Query, Router, Schema, Status
+from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from palermo.platform.access import PUBLIC, SECRETARIAT, allow, declare_api
+from palermo.platform.api import Pagination, RowId
+from palermo.platform.imports import IMPORTERS, start_import
+from palermo.platform.jobs import job_state
+from palermo.platform.policies import restrict
+from palermo.platform.schemas import PolicySchema
+from palermo.platform.search import search_all
+from palermo.platform.views import get_visible_or_404
 
 from . import services
 from .api_auth import READ, WRITE
-from .imports import IMPORTERS, start_import
-from .jobs import job_state
 from .models import Job, Participant, Region, RegionalGroup, RoleAssignment, User
 from .permissions import require
 from .tables import UserFilter, users_with_roles
 
 router = Router(tags=["core"])
+
+ParticipantCode = Path[
+    str,
+    {
+        "description": "A State's ISO 3166 alpha-3 code, or a regional organization's code "
+        "(list: /api/participants).",
+        "example": "ARG",
+    },
+]
 
 
 class RegionOut(Schema):
@@ -78,22 +94,22 @@ class JobOut(Schema):
 
 
 @router.get("/participants", response=list[ParticipantOut], auth=READ)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_participants(request, q: str = "", region: str = "", group: str = ""):
     """States and regional organizations, with M49 regions and UN regional groups."""
     qs = Participant.objects.with_regions().search(q).in_region(region)
     if group:
         qs = qs.filter(regional_group__code=group)
-    return qs.order_by("name")
+    return restrict(qs, request.auth).order_by("name")
 
 
 @router.get("/participants/{code}", response=ParticipantOut, auth=READ)
-def get_participant(request, code: str):
+def get_participant(request, code: ParticipantCode):
     return get_object_or_404(Participant.objects.with_regions(), code=code.upper())
 
 
 @router.get("/regions", response=list[RegionOut], auth=READ)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_regions(request):
     return Region.objects.order_by("code")
 
@@ -126,12 +142,20 @@ def _job_out(job: Job) -> dict:
 @router.get("/jobs/{job_id}", response=JobOut, auth=WRITE)
 def get_job(request, job_id: uuid.UUID):
     """A background job's progress and, once finished, its result (an import's report)."""
-    return _job_out(get_object_or_404(Job.objects.visible_to(request.auth), pk=job_id))
+    return _job_out(get_visible_or_404(Job.objects.all(), request.auth, pk=job_id))
+
+
+ImporterName = Form[
+    str, {"description": "One of the names listed by /api/importers.", "example": "treaty-actions"}
+]
 
 
 @router.post("/imports", response={202: JobOut}, auth=WRITE)
 def create_import(
-    request, importer: Form[str], file: File[UploadedFile], dry_run: Form[bool] = False
+    request,
+    importer: ImporterName,
+    file: File[UploadedFile],
+    dry_run: Form[bool] = False,
 ):
     """Start an import in the background; poll ``/api/jobs/{id}`` for progress and the report.
 
@@ -171,12 +195,14 @@ class RoleOut(Schema):
         return obj.participant.code if obj.participant else None
 
 
-class UserOut(Schema):
+class UserOut(PolicySchema):
+    policy_model = User
+
     id: int
     username: str
     first_name: str
     last_name: str
-    email: str
+    email: str = ""  # the Secretariat's only (User's policy): absent for anyone else
     is_active: bool
     last_login: datetime | None
     roles: list[RoleOut]
@@ -194,12 +220,14 @@ class UserQuery(Schema):
 
 
 class RoleIn(Schema):
+    model_config = {"json_schema_extra": {"examples": [{"role": "focal_point", "state": "ARG"}]}}
+
     role: str
     state: str | None = None
 
 
 @router.get("/users", response=list[UserOut], auth=WRITE)
-@paginate(PageNumberPagination, page_size=50)
+@paginate(Pagination, page_size=50)
 def list_users(request, filters: Query[UserQuery]):
     """Users and their roles (Secretariat). ``role`` is a role code (``focal_point``…),
     ``state`` an ISO 3166 alpha-3 code, ``q`` searches user name, name and e-mail."""
@@ -210,7 +238,7 @@ def list_users(request, filters: Query[UserQuery]):
         "state": filters.state.upper(),
         "active": "" if filters.active is None else str(filters.active).lower(),
     }
-    filterset = UserFilter(params, queryset=users_with_roles())
+    filterset = UserFilter(params, queryset=restrict(users_with_roles(), request.auth))
     if not filterset.is_valid():
         raise ValidationError(
             {
@@ -222,13 +250,13 @@ def list_users(request, filters: Query[UserQuery]):
 
 
 @router.get("/users/{user_id}", response=UserOut, auth=WRITE)
-def get_user(request, user_id: int):
+def get_user(request, user_id: RowId):
     require(request.auth, "core.manage_users")
-    return get_object_or_404(users_with_roles(), pk=user_id)
+    return get_visible_or_404(users_with_roles(), request.auth, pk=user_id)
 
 
 @router.post("/users/{user_id}/roles", response={201: RoleOut}, auth=WRITE)
-def add_role(request, user_id: int, payload: RoleIn):
+def add_role(request, user_id: RowId, payload: RoleIn):
     """Give the user a role; ``state`` (ISO alpha-3) for focal points, experts and
     practitioners, none for the Secretariat."""
     require(request.auth, "core.manage_users")
@@ -247,7 +275,7 @@ def add_role(request, user_id: int, payload: RoleIn):
 
 
 @router.delete("/users/{user_id}/roles/{assignment_id}", response={204: None}, auth=WRITE)
-def delete_role(request, user_id: int, assignment_id: int):
+def delete_role(request, user_id: RowId, assignment_id: RowId):
     require(request.auth, "core.manage_users")
     assignment = get_object_or_404(
         RoleAssignment.objects.select_related("user", "participant"),
@@ -275,6 +303,60 @@ class SearchGroupOut(Schema):
 def site_search(request, q: str, limit: int = 10):
     """Search every module at once; each group holds at most ``limit`` results, and only what
     the caller may see (anonymous callers see public data only)."""
-    from .search import search_all
-
     return search_all(q, request.auth, limit=max(1, min(limit, 100)))
+
+
+# Who may call each operation (tests/test_permission_matrix.py checks every role against this).
+def _job():
+    job = Job.objects.create(
+        kind="core.import", label="Sample job", owner=User.objects.get(username="focal-point")
+    )
+    return {"job_id": job.pk}
+
+
+def _observer(**extra):
+    def sample():
+        observer = User.objects.get(username="observer")
+        return {"user_id": observer.pk, **{k: v(observer) for k, v in extra.items()}}
+
+    return sample
+
+
+def _upload():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    content = (
+        b"instrument,participant,signature_date,deposit_date,action_type\n"
+        b"United Nations Convention against Transnational Organized Crime,Chile,"
+        b"2000-12-13,,\n"
+    )
+    return {
+        "importer": "treaty-actions",
+        "dry_run": "true",
+        "file": SimpleUploadedFile("actions.csv", content, content_type="text/csv"),
+    }
+
+
+declare_api(
+    "/api",
+    {
+        "GET /participants": PUBLIC,
+        "GET /participants/{code}": allow(*PUBLIC.allow, sample=lambda: {"code": "ARG"}),
+        "GET /regions": PUBLIC,
+        "GET /regional-groups": PUBLIC,
+        "GET /me": PUBLIC,
+        "GET /jobs/{job_id}": allow("secretariat", "focal-point", sample=_job, hidden=True),
+        "POST /imports": allow("secretariat", data=_upload, multipart=True),
+        "GET /importers": PUBLIC,
+        "GET /users": SECRETARIAT,
+        "GET /users/{user_id}": allow("secretariat", sample=_observer()),
+        "POST /users/{user_id}/roles": allow(
+            "secretariat", sample=_observer(), data={"role": "analyst"}
+        ),
+        "DELETE /users/{user_id}/roles/{assignment_id}": allow(
+            "secretariat",
+            sample=_observer(assignment_id=lambda u: u.role_assignments.first().pk),
+        ),
+        "GET /search": allow(*PUBLIC.allow, query={"q": "Argentina"}),
+    },
+)

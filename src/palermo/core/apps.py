@@ -10,10 +10,14 @@ class CoreConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import models, permissions, search  # noqa: F401  (they register themselves)
+        from . import exports, models, module, permissions, policies, search  # noqa: F401  (they register themselves)
 
         stamps = ["created", "updated"]
         auditlog.register(models.Participant, exclude_fields=stamps)
         auditlog.register(models.RoleAssignment, exclude_fields=stamps)
         auditlog.register(models.User, exclude_fields=["password", "last_login"])
         auditlog.register(models.ApiToken, exclude_fields=[*stamps, "key_hash", "last_used"])
+
+        from .signin import register_signin_audit
+
+        register_signin_audit()

@@ -1,14 +1,6 @@
-from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from palermo.platform.registry import nav_for
 
 from .models import Notification
-
-NAV = [
-    ("treaties:instruments", _("Instruments")),
-    ("treaties:participants", _("Participants")),
-    ("treaties:map", _("Map")),
-    ("treaties:timeline", _("Parties over time")),
-]
 
 
 def palermo(request):
@@ -19,13 +11,8 @@ def palermo(request):
 
 
 def _palermo(request):
-    path = request.path
-    nav = []
-    for name, label in NAV:
-        url = reverse(name)
-        nav.append({"url": url, "label": label, "active": path.startswith(url)})
     unread = 0
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         unread = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
-    return {"palermo_nav": nav, "palermo_unread": unread}
+    return {"palermo_nav": nav_for(request), "palermo_unread": unread}

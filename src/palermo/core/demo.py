@@ -3,6 +3,8 @@
 The users are fictional; the State they are bound to is real, so the roles can be tried.
 """
 
+from palermo.platform.audit import as_system
+
 from .choices import Role
 from .models import Participant, RoleAssignment, User
 
@@ -17,6 +19,7 @@ DEMO_USERS = [
 ]
 
 
+@as_system
 def load_demo_users() -> list[tuple[str, str, str]]:
     created = []
     for username, role, state_code in DEMO_USERS:

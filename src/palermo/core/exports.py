@@ -1,28 +1,18 @@
-"""Exports for the ``palermo export`` command: the same tables, columns and rows as the pages.
+"""Core's export for ``palermo export``: the audit trail (what the user may see of it)."""
 
-Each module registers a function ``(options) -> Table`` (a django-tables2 table holding every
-row); the command writes it with django-tables2's exporter, as the pages' download links do.
-"""
+from auditlog.models import LogEntry
 
-from collections.abc import Callable
+from palermo.platform.exports import Export, register_export
 
-EXPORTS: dict[str, tuple[Callable, str]] = {}
+from .tables import AuditTable
 
-
-def register_export(name: str, help_text: str):
-    def register(func):
-        EXPORTS[name] = (func, help_text)
-        return func
-
-    return register
-
-
-@register_export("audit-trail", "Every recorded change (who, when, what).")
-def audit_trail(options):
-    from auditlog.models import LogEntry
-
-    from .views import AuditTable
-
-    return AuditTable(
-        LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+register_export(
+    Export(
+        name="audit-trail",
+        help="Recorded changes (who, when, what) of the records the user may see.",
+        table_class=AuditTable,
+        rows=lambda options: LogEntry.objects.select_related("actor", "content_type").order_by(
+            "-timestamp"
+        ),
     )
+)

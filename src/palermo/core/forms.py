@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palermo.platform.imports import IMPORTERS
+
 from .choices import Role
-from .imports import IMPORTERS
 from .models import Participant
 
 

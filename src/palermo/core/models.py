@@ -9,8 +9,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
+
+from palermo.platform.policies import RestrictedQuerySet
 
 from .choices import STATE_BOUND_ROLES, JobStatus, ParticipantKind, RegionLevel, Role
 
@@ -183,6 +186,15 @@ class User(AbstractUser):
             "it when you sign in."
         ),
     )
+    sign_in_generation = models.PositiveIntegerField(
+        _("sign-in generation"),
+        default=0,
+        editable=False,
+        help_text=_(
+            "Raised when the account is deactivated: every session and password-reset link "
+            "issued before then stops working, even once the account is active again."
+        ),
+    )
 
     class Meta:
         ordering = ["username"]
@@ -191,6 +203,20 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def _get_session_auth_hash(self, secret=None):
+        """The session's proof of this sign-in, checked by Django on every request: besides the
+        password hash (a new password ends the other sessions) it covers the sign-in
+        generation, so raising it ends every session at once, whatever the session store.
+        Generation 0 keeps Django's own value, so that adding it signed nobody out."""
+        if not self.sign_in_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "palermo.core.models.User.get_session_auth_hash",
+            f"{self.password}:{self.sign_in_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     def cached_roles(self) -> list["RoleAssignment"]:
         if not hasattr(self, "_role_cache"):
@@ -310,13 +336,9 @@ class Notification(TimeStamped):
         return self.title
 
 
-class JobQuerySet(models.QuerySet):
+class JobQuerySet(RestrictedQuerySet):
     def visible_to(self, user):
-        if not user.is_authenticated:
-            return self.none()
-        if user.has_perm("core.view_all_jobs"):
-            return self
-        return self.filter(owner=user)
+        return self.restrict(user)
 
 
 class Job(TimeStamped):

@@ -8,6 +8,8 @@ import pycountry
 from django.db import transaction
 from django.utils.text import slugify
 
+from palermo.platform.audit import as_system
+
 from .choices import ParticipantKind, RegionLevel
 from .models import Participant, Region, RegionalGroup
 
@@ -39,6 +41,7 @@ def _iso_names(iso3: str) -> tuple[list[str], str | None]:
 
 
 @transaction.atomic
+@as_system
 def load_reference_data(progress=None) -> dict:
     """Create or update regions, groups and participants; safe to run again."""
     translations = _translations()

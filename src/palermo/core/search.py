@@ -1,103 +1,30 @@
-"""Site search: one box, results from every module, each filtered for the person searching.
+"""What core contributes to site search: the user's own jobs, and people."""
 
-Each module registers a provider (``@register_search``): a function ``(query, user, limit)``
-returning ``(total, results)``. Providers build their results from QuerySets scoped with the
-same permission rules as the pages (``visible_to(user)``, ``has_perm``), so search can never show
-what the page would not. The page and ``GET /api/search`` call ``search_all``.
-"""
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-MIN_LENGTH = 2
+from palermo.platform.search import register_search
 
+from .models import Job, User
 
-@dataclass
-class SearchResult:
-    title: str
-    url: str
-    snippet: str = ""
+register_search(
+    "jobs",
+    _("Your background jobs"),
+    model=Job,
+    fields=("label",),
+    result=lambda job: (job.label, reverse("core:job", args=[job.pk])),
+    snippet_fields=("message",),
+    order_by=("-created",),
+    order=900,
+)
 
-
-@dataclass
-class SearchGroup:
-    key: str
-    label: str
-    total: int
-    results: list[SearchResult] = field(default_factory=list)
-
-
-@dataclass
-class Provider:
-    key: str
-    label: str
-    search: Callable
-    order: int = 100
-
-
-PROVIDERS: dict[str, Provider] = {}
-
-
-def register_search(key: str, label, order: int = 100):
-    def register(func):
-        PROVIDERS[key] = Provider(key, label, func, order)
-        return func
-
-    return register
-
-
-def search_all(query: str, user, limit: int = 10) -> list[SearchGroup]:
-    query = (query or "").strip()
-    if len(query) < MIN_LENGTH:
-        return []
-    groups = []
-    for provider in sorted(PROVIDERS.values(), key=lambda p: (p.order, p.key)):
-        total, results = provider.search(query, user, limit)
-        if total:
-            groups.append(SearchGroup(provider.key, str(provider.label), total, list(results)))
-    return groups
-
-
-def snippet(text: str, query: str, width: int = 160) -> str:
-    """The part of ``text`` around the first match, with ellipses where it was cut."""
-    at = text.lower().find(query.lower())
-    if at < 0:
-        return text[:width] + ("…" if len(text) > width else "")
-    start = max(0, at - width // 3)
-    end = min(len(text), start + width)
-    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-
-
-@register_search("jobs", _("Your background jobs"), order=900)
-def search_jobs(query, user, limit):
-    from django.urls import reverse
-
-    from .models import Job
-
-    qs = Job.objects.visible_to(user).filter(label__icontains=query).order_by("-created")
-    return qs.count(), [
-        SearchResult(job.label, reverse("core:job", args=[job.pk]), job.get_status_display())
-        for job in qs[:limit]
-    ]
-
-
-@register_search("users", _("Users"), order=950)
-def search_users(query, user, limit):
-    from django.db.models import Q
-    from django.urls import reverse
-
-    from .models import User
-
-    if not user.has_perm("core.manage_users"):
-        return 0, []
-    qs = User.objects.filter(
-        Q(username__icontains=query)
-        | Q(first_name__icontains=query)
-        | Q(last_name__icontains=query)
-        | Q(email__icontains=query)
-    ).order_by("username")
-    return qs.count(), [
-        SearchResult(str(u), reverse("core:user", args=[u.pk]), u.username) for u in qs[:limit]
-    ]
+register_search(
+    "users",
+    _("Users"),
+    model=User,
+    fields=("username", "first_name", "last_name", "email"),
+    snippet_fields=("username", "email"),
+    result=lambda u: (str(u), reverse("core:user", args=[u.pk])),
+    order_by=("username",),
+    order=950,
+)

@@ -1,74 +1,22 @@
 """Every write of the core module: one function each, keyword-only acting user, one transaction."""
 
-import contextlib
 from datetime import datetime
 
-from auditlog.context import set_actor
-from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from palermo.platform.actors import SYSTEM_USERNAME
+from palermo.platform.audit import audited
+from palermo.platform.notifications import notify
 
 from .choices import Role
 from .models import ApiToken, Notification, Participant, RoleAssignment, User
 from .permissions import require
-
-
-@contextlib.contextmanager
-def audited(acting_user):
-    """Attribute every change inside the block to ``acting_user`` in the audit trail."""
-    if acting_user is not None and getattr(acting_user, "is_authenticated", False):
-        with set_actor(acting_user):
-            yield
-    else:
-        yield
-
-
-def _render(text, params: dict | None) -> str:
-    """``text`` (often a lazy translation) and its ``params`` in the active language."""
-    text = str(text)
-    if not params:
-        return text
-    return text % {k: v() if callable(v) else str(v) for k, v in params.items()}
-
-
-def notify(
-    recipients, *, title, body="", url: str = "", params: dict | None = None, email: bool = True
-) -> int:
-    """Leave a notification for each recipient, written in the recipient's own language, and
-    e-mail those with an address after commit.
-
-    Pass ``title`` and ``body`` as lazy translations (``gettext_lazy``) with their ``params``
-    (values may be lazy too, or callables), so that each recipient reads them in their language.
-    """
-    recipients = [u for u in recipients if u is not None]
-    notes, mails = [], []
-    for user in recipients:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            note = Notification(
-                recipient=user,
-                title=_render(title, params)[:200],
-                body=_render(body, params),
-                url=url,
-            )
-        notes.append(note)
-        if email and user.email:
-            link = f"\n\n{settings.PALERMO_SITE_URL.rstrip('/')}{url}" if url else ""
-            mails.append((f"[Palermo] {note.title}", note.body + link, user.email))
-    Notification.objects.bulk_create(notes)
-    if mails:
-        transaction.on_commit(
-            lambda: [
-                send_mail(subject, text, None, [to], fail_silently=True)
-                for subject, text, to in mails
-            ]
-        )
-    return len(recipients)
 
 
 def set_preferred_language(*, acting_user, language: str) -> None:
@@ -138,6 +86,10 @@ def create_user(
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         errors = exc.update_error_dict(errors)
+    if username.lower() == SYSTEM_USERNAME:
+        errors.setdefault("username", []).append(
+            ValidationError(_("This name is reserved for the system actor."))
+        )
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -160,8 +112,7 @@ def assign_role(
     *, acting_user, user: User, role: str, participant: Participant | None = None
 ) -> RoleAssignment:
     """Give ``user`` a role (bound to a State for the roles that act for one) and tell them."""
-    if acting_user is not None:
-        require(acting_user, "core.manage_users")
+    require(acting_user, "core.manage_users")
     with transaction.atomic(), audited(acting_user):
         assignment = RoleAssignment(user=user, role=role, participant=participant)
         assignment.full_clean()  # includes the unique constraints, with their messages
@@ -211,12 +162,79 @@ def remove_role(*, acting_user, assignment: RoleAssignment) -> None:
 
 
 def set_user_active(*, acting_user, user: User, active: bool) -> User:
-    """Let a user sign in again, or stop them (their sessions and API tokens stop working)."""
+    """Let a user sign in again, or stop them.
+
+    Stopping ends everything they were signed in with, for good: their API tokens are deleted
+    (each deletion is in the audit trail) and their sign-in generation is raised, which
+    invalidates every session (the generation is part of the session's auth hash, checked by
+    Django on each request, whichever session store is used) and every password-reset link sent
+    before. Reactivating brings none of them back: they sign in afresh and create new tokens.
+    """
     require(acting_user, "core.manage_users")
     if not active and user.pk == acting_user.pk:
         raise ValidationError(_("You cannot deactivate your own account."))
     if user.is_active != active:
         with transaction.atomic(), audited(acting_user):
             user.is_active = active
-            user.save(update_fields=["is_active"])
+            fields = ["is_active"]
+            if not active:
+                # From the locked row, not the instance in hand, which may be stale.
+                current = (
+                    User.objects.select_for_update()
+                    .values_list("sign_in_generation", flat=True)
+                    .get(pk=user.pk)
+                )
+                user.sign_in_generation = current + 1
+                fields.append("sign_in_generation")
+                ApiToken.objects.filter(user=user).delete()  # one audit entry per token
+            user.save(update_fields=fields)
     return user
+
+
+def change_password(*, acting_user, user: User, password: str, how: str) -> None:
+    """Give ``user`` a new password (already validated by the form asking for it) and record
+    that it changed, and how, in the audit trail; the password and its hash never are. The
+    user's other sessions end with it (their auth hash covers the password hash).
+
+    ``how`` is ``"changed"`` (by the signed-in user, who gave the old one) or ``"reset"``
+    (through a link e-mailed to them), which also lifts a sign-in pause on the account: whoever
+    holds the link controls the account's address, so the pause protects nothing any more.
+    """
+    from auditlog.models import LogEntry
+
+    from . import signin
+
+    with transaction.atomic(), audited(acting_user):
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        LogEntry.objects.log_create(
+            user,
+            action=LogEntry.Action.UPDATE,
+            changes={"password": ["…", how]},
+            actor=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        )
+    if how == "reset":
+        signin.unlock(username=user.get_username())
+
+
+def unlock_signin(*, acting_user, username: str = "", address: str = "") -> int:
+    """Lift the pause on signing in for an account and/or from an address (``palermo
+    unlock-signin``; the Secretariat). Returns how many failure records were cleared; an
+    account's unlocking is recorded in the audit trail on that user."""
+    from auditlog.models import LogEntry
+
+    from . import signin
+
+    if acting_user is not None:
+        require(acting_user, "core.manage_users")
+    with transaction.atomic(), audited(acting_user):
+        cleared = signin.unlock(username=username, address=address)
+        user = User.objects.filter(username=username).first() if username else None
+        if user is not None and cleared:
+            LogEntry.objects.log_create(
+                user,
+                action=LogEntry.Action.UPDATE,
+                changes={"sign-in": ["paused", "unlocked"]},
+                actor=acting_user,
+            )
+    return cleared

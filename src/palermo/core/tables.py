@@ -1,81 +1,25 @@
-"""Shared list building block: sortable, filterable, paginated tables with CSV and XLSX export.
-
-``DataTableView`` joins django-filter (the filter form), django-tables2 (sorting, pagination,
-export through tablib) and django-htmx (an htmx request gets only the ``results`` partial, so
-filtering and paging update the table in place; every link still works without JavaScript).
-Subclasses give ``table_class``, ``filterset_class`` and ``get_queryset`` — always scoped with
-``visible_to(user)`` where rows can be confidential, which the export then inherits.
-"""
+"""Core's tables: users and their roles (the shared table mechanism is ``platform.tables``)."""
 
 import django_filters
 import django_tables2 as tables
-from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
+from auditlog.models import LogEntry
+from django import forms
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django_filters.views import FilterView
-from django_tables2.export import ExportMixin
-from django_tables2.views import SingleTableMixin
+
+from palermo.platform.actors import SYSTEM_USERNAME
+from palermo.platform.audit import visible_changes
+from palermo.platform.models import ReadEvent
+from palermo.platform.tables import PalermoTable
 
 from .choices import Role
-from .models import Participant, RoleAssignment, User
-
-
-class PalermoTable(tables.Table):
-    """A table rendered by ``core/table.html``: htmx sort and page links, and a lean body loop
-    (rendered cells only). Per-cell ``attrs`` and ``row_attrs`` are not rendered there; a table
-    that needs them sets ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
-
-    class Meta:
-        template_name = "core/table.html"
-        attrs = {"class": "data-table"}
-
-
-class PermissionMixin(AccessMixin):
-    """Refuse the view unless the user has ``permission`` (a django-rules name)."""
-
-    permission: str | None = None
-
-    def get_permission_object(self):
-        return None
-
-    def dispatch(self, request, *args, **kwargs):
-        if self.permission and not request.user.has_perm(
-            self.permission, self.get_permission_object()
-        ):
-            if not request.user.is_authenticated:
-                return self.handle_no_permission()
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
-class DataTableView(PermissionMixin, ExportMixin, SingleTableMixin, FilterView):
-    template_name = "core/data_table.html"
-    paginate_by = 50
-    export_formats = ("csv", "xlsx")
-    export_trigger_param = "_export"
-    title = ""
-    intro = ""
-
-    def get_export_filename(self, export_format):
-        name = self.export_name if hasattr(self, "export_name") else "palermo-table"
-        return f"{name}.{export_format}"
-
-    def get_template_names(self):
-        names = super().get_template_names()
-        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return [f"{names[0]}#results"]
-        return names
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(title=self.title, intro=self.intro, export_formats=self.export_formats)
-        return context
+from .models import Job, Participant, RoleAssignment, User
 
 
 def users_with_roles():
     """Users with their role assignments and States in two more queries, however many rows."""
-    return User.objects.prefetch_related(
+    return User.objects.exclude(username=SYSTEM_USERNAME).prefetch_related(
         Prefetch(
             "role_assignments",
             queryset=RoleAssignment.objects.select_related("participant").order_by(
@@ -168,3 +112,97 @@ class UserTable(PalermoTable):
 
     def value_is_active(self, value):
         return str(self.render_is_active(value))
+
+
+class JobTable(PalermoTable):
+    label = tables.Column(linkify=("core:job", {"pk": tables.A("pk")}), verbose_name=_("Job"))
+    status = tables.Column()
+    owner = tables.Column()
+    created = tables.DateTimeColumn(format="Y-m-d H:i")
+    message = tables.Column(orderable=False)
+
+    class Meta(PalermoTable.Meta):
+        model = Job
+        fields = ("label", "status", "owner", "created", "message")
+
+
+class JobFilter(django_filters.FilterSet):
+    class Meta:
+        model = Job
+        fields = ["status", "kind"]
+
+
+class AuditTable(PalermoTable):
+    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("When"))
+    actor = tables.Column(verbose_name=_("Who"), default="—")
+    action = tables.Column(verbose_name=_("Action"))
+    content_type = tables.Column(verbose_name=_("Kind of record"))
+    object_repr = tables.Column(verbose_name=_("Record"))
+    changes = tables.Column(verbose_name=_("What changed"), orderable=False, empty_values=())
+
+    class Meta(PalermoTable.Meta):
+        model = LogEntry
+        fields = ("timestamp", "actor", "action", "content_type", "object_repr", "changes")
+
+    def render_action(self, record):
+        return record.get_action_display()
+
+    def render_changes(self, record):
+        # Fields restricted from the reader are left out, values and names alike.
+        changes = visible_changes(record, self.user)
+        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in changes.items())
+
+    def value_changes(self, record):
+        return self.render_changes(record)
+
+
+class AuditFilter(django_filters.FilterSet):
+    actor__username = django_filters.CharFilter(label=_("User"), lookup_expr="iexact")
+    object_repr = django_filters.CharFilter(label=_("Record"), lookup_expr="icontains")
+    # Two fields rather than a range widget: each date input gets its own label.
+    since = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    until = django_filters.DateFilter(
+        field_name="timestamp",
+        lookup_expr="date__lte",
+        label=_("Until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = LogEntry
+        fields = ["action", "content_type"]
+
+
+class ReadTable(PalermoTable):
+    created = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=_("When"))
+    user = tables.Column(verbose_name=_("Who"), default="—")
+    surface = tables.Column(verbose_name=_("Through"))
+    content_type = tables.Column(verbose_name=_("Kind of record"))
+    object_repr = tables.Column(verbose_name=_("Record"), empty_values=())
+    path = tables.Column(verbose_name=_("Address or command"))
+
+    class Meta(PalermoTable.Meta):
+        model = ReadEvent
+        fields = ("created", "user", "surface", "content_type", "object_repr", "path")
+
+    def render_object_repr(self, record):
+        if record.object_pk:
+            return record.object_repr or record.object_pk
+        return gettext("%(count)s records") % {"count": record.count}
+
+    def value_object_repr(self, record):
+        return self.render_object_repr(record)
+
+
+class ReadFilter(django_filters.FilterSet):
+    user__username = django_filters.CharFilter(label=_("User"), lookup_expr="iexact")
+    object_repr = django_filters.CharFilter(label=_("Record"), lookup_expr="icontains")
+
+    class Meta:
+        model = ReadEvent
+        fields = ["surface", "content_type"]

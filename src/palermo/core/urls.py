@@ -1,6 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from palermo.platform.access import PUBLIC, SECRETARIAT, SIGNED_IN, allow, declare_routes
+
+from . import auth_views as password_views
 from . import views
 
 app_name = "core"
@@ -9,12 +12,44 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        password_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/changed/",
+        password_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "accounts/password/reset/",
+        password_views.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        password_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        password_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        password_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("account/", views.account, name="account"),
     path("search/", views.site_search, name="search"),
+    path("participants/<str:code>/", views.participant_profile, name="participant"),
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
     path("audit/", views.AuditLogView.as_view(), name="audit"),
+    path("audit/reads/", views.ReadLogView.as_view(), name="reads"),
     path("import/", views.import_data, name="import"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.user_create, name="user_create"),
@@ -26,3 +61,73 @@ urlpatterns = [
     ),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
 ]
+
+
+def _job():
+    """A job of Argentina's focal point: theirs and the Secretariat's to see."""
+    from .models import Job, User
+
+    job = Job.objects.create(
+        kind="core.import", label="Sample job", owner=User.objects.get(username="focal-point")
+    )
+    return {"pk": job.pk}
+
+
+def _observer(**extra):
+    def sample():
+        from .models import User
+
+        observer = User.objects.get(username="observer")
+        return {"pk": observer.pk, **{k: v(observer) for k, v in extra.items()}}
+
+    return sample
+
+
+def _reset_link():
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    from .models import User
+
+    user = User.objects.get(username="observer")  # a valid link: the form to set a new one
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": password_views.reset_token_generator.make_token(user),
+    }
+
+
+# Who may open each route (tests/test_permission_matrix.py checks every role against this).
+declare_routes(
+    app_name,
+    {
+        "home": PUBLIC,
+        "login": PUBLIC,
+        "logout": allow(*PUBLIC.allow, method="POST"),
+        "password_change": SIGNED_IN,
+        "password_change_done": SIGNED_IN,
+        "password_reset": PUBLIC,
+        "password_reset_done": PUBLIC,
+        "password_reset_confirm": allow(*PUBLIC.allow, sample=_reset_link),
+        "password_reset_complete": PUBLIC,
+        "account": SIGNED_IN,
+        "search": PUBLIC,
+        "participant": allow(*PUBLIC.allow, sample=lambda: {"code": "ARG"}),
+        "notifications": SIGNED_IN,
+        "jobs": SIGNED_IN,
+        "job": allow("secretariat", "focal-point", sample=_job, hidden=True),
+        "audit": SIGNED_IN,
+        "reads": SIGNED_IN,
+        "import": SECRETARIAT,
+        "users": SECRETARIAT,
+        "user_create": SECRETARIAT,
+        "user": allow("secretariat", sample=_observer()),
+        "user_remove_role": allow(
+            "secretariat",
+            method="POST",
+            sample=_observer(assignment_pk=lambda u: u.role_assignments.first().pk),
+        ),
+        "user_set_active": allow(
+            "secretariat", method="POST", sample=_observer(), data={"active": "1"}
+        ),
+    },
+)

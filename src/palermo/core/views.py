@@ -1,77 +1,56 @@
 import functools
 
-import django_filters
-import django_tables2 as tables
 from auditlog.models import LogEntry
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palermo.platform.imports import IMPORTERS, start_import
+from palermo.platform.jobs import job_state
+from palermo.platform.models import ReadEvent
+from palermo.platform.policies import restrict
+from palermo.platform.registry import home_cards, profile_panels
+from palermo.platform.search import MIN_LENGTH, search_all
+from palermo.platform.tables import DataTableView
+from palermo.platform.views import get_visible_or_404
+
 from . import services
 from .forms import ApiTokenForm, ImportForm, LanguageForm, RoleAssignmentForm, UserCreateForm
-from .imports import IMPORTERS, start_import
-from .jobs import job_state
-from .models import Job, User
-from .search import MIN_LENGTH, search_all
-from .tables import DataTableView, PalermoTable, UserFilter, UserTable, users_with_roles
+from .models import Job, Participant, User
+from .tables import (
+    AuditFilter,
+    AuditTable,
+    JobFilter,
+    JobTable,
+    ReadFilter,
+    ReadTable,
+    UserFilter,
+    UserTable,
+    users_with_roles,
+)
 
 
 def home(request):
-    modules = [
-        {
-            "title": _("Treaties"),
-            "url": reverse("treaties:instruments"),
-            "text": _(
-                "Who is bound by the Convention and each Protocol, since when: status on any "
-                "date, parties over time, a world map."
-            ),
-        },
-        {
-            "title": _("Review"),
-            "url": "",
-            "text": _("Self-assessment questionnaires and peer review of implementation."),
-        },
-        {
-            "title": _("Library"),
-            "url": "",
-            "text": _("National legislation and case law, linked to the articles they implement."),
-        },
-        {
-            "title": _("Directory"),
-            "url": "",
-            "text": _("Competent national authorities, their languages and channels."),
-        },
-        {
-            "title": _("Cooperation"),
-            "url": "",
-            "text": _("A guided writer for mutual legal assistance and extradition requests."),
-        },
-        {
-            "title": _("Statistics"),
-            "url": "",
-            "text": _("Crime and criminal justice data classified by the ICCS."),
-        },
-        {
-            "title": _("Analysis"),
-            "url": "",
-            "text": _("Private workspaces for organized-crime network analysis."),
-        },
-        {
-            "title": _("Assistance"),
-            "url": "",
-            "text": _("Technical assistance programmes matched to the needs found in reviews."),
-        },
-    ]
-    return render(request, "core/home.html", {"modules": modules})
+    return render(request, "core/home.html", {"modules": home_cards()})
+
+
+def participant_profile(request, code):
+    """A State's profile: each module's panel about it, the Treaties panel first."""
+    participant = get_object_or_404(
+        restrict(Participant.objects.with_regions(), request.user), code=code.upper()
+    )
+    return render(
+        request,
+        "core/participant.html",
+        {"participant": participant, "panels": profile_panels(request, participant)},
+    )
 
 
 @login_required
@@ -91,8 +70,9 @@ def account(request):
                 response.set_cookie(
                     settings.LANGUAGE_COOKIE_NAME,
                     language,
-                    samesite="Lax",
-                    secure=settings.SESSION_COOKIE_SECURE,
+                    samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                    secure=settings.LANGUAGE_COOKIE_SECURE,
+                    httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
                 )
                 return response
         elif "revoke" in request.POST:
@@ -129,90 +109,21 @@ def notifications(request):
 
 @login_required
 def job_detail(request, pk):
-    job = get_object_or_404(Job.objects.visible_to(request.user).select_related("owner"), pk=pk)
+    job = get_visible_or_404(Job.objects.select_related("owner"), request.user, pk=pk)
     context = {"job": job, "state": job_state(job)}
     if request.htmx:
         return render(request, "core/job.html#progress", context)
     return render(request, "core/job.html", context)
 
 
-class JobTable(PalermoTable):
-    label = tables.Column(
-        linkify=("core:job", {"pk": tables.A("pk")}), verbose_name=gettext_lazy("Job")
-    )
-    status = tables.Column()
-    owner = tables.Column()
-    created = tables.DateTimeColumn(format="Y-m-d H:i")
-    message = tables.Column(orderable=False)
-
-    class Meta(PalermoTable.Meta):
-        model = Job
-        fields = ("label", "status", "owner", "created", "message")
-
-
-class JobFilter(django_filters.FilterSet):
-    class Meta:
-        model = Job
-        fields = ["status", "kind"]
-
-
 class JobListView(DataTableView):
-    permission = "core.view_own_jobs"
     table_class = JobTable
     filterset_class = JobFilter
     title = gettext_lazy("Background jobs")
     export_name = "palermo-jobs"
 
     def get_queryset(self):
-        return Job.objects.visible_to(self.request.user).select_related("owner")
-
-
-class AuditTable(PalermoTable):
-    timestamp = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=gettext_lazy("When"))
-    actor = tables.Column(verbose_name=gettext_lazy("Who"), default="—")
-    action = tables.Column(verbose_name=gettext_lazy("Action"))
-    content_type = tables.Column(verbose_name=gettext_lazy("Kind of record"))
-    object_repr = tables.Column(verbose_name=gettext_lazy("Record"))
-    changes = tables.Column(
-        verbose_name=gettext_lazy("What changed"), orderable=False, empty_values=()
-    )
-
-    class Meta(PalermoTable.Meta):
-        model = LogEntry
-        fields = ("timestamp", "actor", "action", "content_type", "object_repr", "changes")
-
-    def render_action(self, record):
-        return record.get_action_display()
-
-    def render_changes(self, record):
-        return "; ".join(
-            f"{field}: {old} → {new}" for field, (old, new) in (record.changes_dict or {}).items()
-        )
-
-    def value_changes(self, record):
-        return self.render_changes(record)
-
-
-class AuditFilter(django_filters.FilterSet):
-    actor__username = django_filters.CharFilter(label=gettext_lazy("User"), lookup_expr="iexact")
-    object_repr = django_filters.CharFilter(label=gettext_lazy("Record"), lookup_expr="icontains")
-    # Two fields rather than a range widget: each date input gets its own label.
-    since = django_filters.DateFilter(
-        field_name="timestamp",
-        lookup_expr="date__gte",
-        label=gettext_lazy("From"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    until = django_filters.DateFilter(
-        field_name="timestamp",
-        lookup_expr="date__lte",
-        label=gettext_lazy("Until"),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-    class Meta:
-        model = LogEntry
-        fields = ["action", "content_type"]
+        return Job.objects.select_related("owner")
 
 
 class AuditLogView(DataTableView):
@@ -220,11 +131,28 @@ class AuditLogView(DataTableView):
     table_class = AuditTable
     filterset_class = AuditFilter
     title = gettext_lazy("Audit trail")
-    intro = gettext_lazy("Every change to the data: who made it, when, and what changed.")
+    intro = gettext_lazy(
+        "Every change to the records you may see: who made it, when, and what changed."
+    )
     export_name = "palermo-audit-trail"
 
     def get_queryset(self):
         return LogEntry.objects.select_related("actor", "content_type").order_by("-timestamp")
+
+
+class ReadLogView(DataTableView):
+    permission = "core.view_auditlog"
+    table_class = ReadTable
+    filterset_class = ReadFilter
+    title = gettext_lazy("Who read what")
+    intro = gettext_lazy(
+        "Every read of a confidential record: who, which record, and through which surface. "
+        "You see the reads of the records you are responsible for."
+    )
+    export_name = "palermo-reads"
+
+    def get_queryset(self):
+        return ReadEvent.objects.select_related("user", "content_type")
 
 
 @login_required

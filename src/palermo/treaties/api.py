@@ -4,14 +4,18 @@ import datetime as dt
 from datetime import date
 
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
 from ninja.errors import HttpError
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from palermo.core.api import ParticipantCode
 from palermo.core.api_auth import READ, WRITE
 from palermo.core.models import Participant
 from palermo.core.permissions import require
+from palermo.platform.access import PUBLIC, allow, declare_api
+from palermo.platform.api import ErrorOut, Pagination, RowId
+from palermo.platform.policies import restrict
 
 from . import services
 from .choices import ActionKind, Status
@@ -19,6 +23,15 @@ from .models import Article, Declaration, Instrument, TreatyAction
 from .queries import get_engine, status_rows
 
 router = Router(tags=["treaties"])
+
+InstrumentCode = Path[
+    str,
+    {
+        "description": "An instrument's code (list: /api/treaties/instruments).",
+        "example": "UNTOC",
+    },
+]
+ArticleNumber = Path[str, {"description": "The article's number as in the text.", "example": "18"}]
 
 
 class InstrumentOut(Schema):
@@ -74,12 +87,38 @@ class ActionOut(Schema):
 
 
 class InstrumentFactsIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "official_entry_into_force": "2003-09-29",
+                    "entry_into_force_source": "https://treaties.un.org/",
+                    "actions_complete": False,
+                }
+            ]
+        }
+    }
+
     official_entry_into_force: dt.date | None = None
     entry_into_force_source: str = ""
     actions_complete: bool = False
 
 
 class ActionIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "participant": "ARG",
+                    "instrument": "TIP",
+                    "kind": "ratification",
+                    "date": "2002-11-19",
+                    "source": "Depositary notification (example)",
+                }
+            ]
+        }
+    }
+
     participant: str
     instrument: str
     kind: ActionKind
@@ -106,6 +145,22 @@ class DeclarationOut(Schema):
 
 
 class DeclarationIn(Schema):
+    model_config = {
+        "json_schema_extra": {
+            "examples": [
+                {
+                    "participant": "ARG",
+                    "instrument": "UNTOC",
+                    "kind": "notification",
+                    "subject": "central_authority",
+                    "article": "18",
+                    "authority": "Ministry of Foreign Affairs (example)",
+                    "languages": ["es", "en"],
+                }
+            ]
+        }
+    }
+
     participant: str
     instrument: str
     kind: str
@@ -177,7 +232,7 @@ def list_instruments(request):
 
 
 @router.get("/instruments/{code}", response=InstrumentOut, auth=READ)
-def get_instrument(request, code: str):
+def get_instrument(request, code: InstrumentCode):
     from django.db.models import Count
 
     qs = Instrument.objects.select_related("parent").annotate(article_count=Count("articles"))
@@ -185,7 +240,7 @@ def get_instrument(request, code: str):
 
 
 @router.put("/instruments/{code}/facts", response=InstrumentOut, auth=WRITE)
-def update_instrument_facts(request, code: str, payload: InstrumentFactsIn):
+def update_instrument_facts(request, code: InstrumentCode, payload: InstrumentFactsIn):
     """Secretariat: the official entry-into-force date with its source, and whether every
     participant's actions are recorded."""
     instrument = _instrument(code)
@@ -206,8 +261,8 @@ def _article_out(a: Article) -> dict:
 
 
 @router.get("/instruments/{code}/articles", response=list[ArticleOut], auth=READ)
-@paginate(PageNumberPagination, page_size=50)
-def list_articles(request, code: str, q: str = ""):
+@paginate(Pagination, page_size=50)
+def list_articles(request, code: InstrumentCode, q: str = ""):
     """Articles in order; ``q`` keeps those whose title or text contains the words."""
     instrument = _instrument(code)
     qs = Article.objects.filter(instrument=instrument).select_related("instrument")
@@ -219,7 +274,7 @@ def list_articles(request, code: str, q: str = ""):
 
 
 @router.get("/instruments/{code}/articles/{number}", response=ArticleOut, auth=READ)
-def get_article(request, code: str, number: str):
+def get_article(request, code: InstrumentCode, number: ArticleNumber):
     return _article_out(
         get_object_or_404(
             Article.objects.select_related("instrument"),
@@ -229,7 +284,7 @@ def get_article(request, code: str, number: str):
     )
 
 
-@router.get("/counts", response=CountsOut, auth=READ)
+@router.get("/counts", response={200: CountsOut, 404: ErrorOut}, auth=READ)
 def counts(request, instrument: str = "UNTOC", on: date | None = None):
     """How many parties, contracting States and signatories an instrument has on a date."""
     inst = _instrument(instrument)
@@ -246,7 +301,7 @@ def counts(request, instrument: str = "UNTOC", on: date | None = None):
     }
 
 
-@router.get("/timeline", response=list[CountsOut], auth=READ)
+@router.get("/timeline", response={200: list[CountsOut], 404: ErrorOut}, auth=READ)
 def timeline(request, instrument: str = "UNTOC"):
     """Counts on every date on which they change (a step function)."""
     inst = _instrument(instrument)
@@ -264,8 +319,8 @@ def timeline(request, instrument: str = "UNTOC"):
     ]
 
 
-@router.get("/status", response=list[StatusRowOut], auth=READ)
-@paginate(PageNumberPagination, page_size=50)
+@router.get("/status", response={200: list[StatusRowOut], 404: ErrorOut}, auth=READ)
+@paginate(Pagination, page_size=50)
 def status(request, filters: Query[StatusQuery]):
     """Every participant's status towards one instrument on a date (default today)."""
     inst = _instrument(filters.instrument)
@@ -292,7 +347,7 @@ class StatusPage:
 
 
 @router.get("/participants/{code}", response=dict, auth=READ)
-def participant_profile(request, code: str, on: date | None = None):
+def participant_profile(request, code: ParticipantCode, on: date | None = None):
     """One participant across all instruments: status on a date, dates, refusals."""
     participant = _participant(code)
     on = on or date.today()
@@ -315,7 +370,7 @@ def participant_profile(request, code: str, on: date | None = None):
     return {"code": participant.code, "name": participant.name, "on": on, "instruments": result}
 
 
-@router.get("/map", response=dict, auth=READ)
+@router.get("/map", response={200: dict, 404: ErrorOut}, auth=READ)
 def map_values(request, instrument: str = "UNTOC", on: date | None = None):
     """Status by UN M49 code, for drawing a map."""
     inst = _instrument(instrument)
@@ -342,17 +397,17 @@ def _action_out(a: TreatyAction) -> dict:
 
 
 @router.get("/actions", response=list[ActionOut], auth=READ)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_actions(request, instrument: str = "", participant: str = ""):
     qs = TreatyAction.objects.select_related("participant", "instrument").order_by("date", "pk")
     if instrument:
         qs = qs.filter(instrument__code=instrument.upper())
     if participant:
         qs = qs.filter(participant__code=participant.upper())
-    return [_action_out(a) for a in qs]
+    return [_action_out(a) for a in restrict(qs, request.auth)]
 
 
-@router.post("/actions", response={201: ActionOut}, auth=WRITE)
+@router.post("/actions", response={201: ActionOut, 404: ErrorOut}, auth=WRITE)
 def create_action(request, payload: ActionIn):
     """Record an action; refused with 422 and the reason if the final clauses forbid it."""
     require(request.auth, "treaties.add_treatyaction")
@@ -369,7 +424,7 @@ def create_action(request, payload: ActionIn):
 
 
 @router.delete("/actions/{action_id}", response={204: None}, auth=WRITE)
-def delete_action(request, action_id: int):
+def delete_action(request, action_id: RowId):
     require(request.auth, "treaties.delete_treatyaction")
     services.delete_action(
         acting_user=request.auth, action=get_object_or_404(TreatyAction, pk=action_id)
@@ -397,17 +452,17 @@ def _declaration_out(d: Declaration) -> dict:
 
 
 @router.get("/declarations", response=list[DeclarationOut], auth=READ)
-@paginate(PageNumberPagination, page_size=100)
+@paginate(Pagination, page_size=100)
 def list_declarations(request, participant: str = "", subject: str = ""):
     qs = Declaration.objects.with_related()
     if participant:
         qs = qs.filter(participant__code=participant.upper())
     if subject:
         qs = qs.filter(subject=subject)
-    return [_declaration_out(d) for d in qs]
+    return [_declaration_out(d) for d in restrict(qs, request.auth)]
 
 
-@router.post("/declarations", response={201: DeclarationOut}, auth=WRITE)
+@router.post("/declarations", response={201: DeclarationOut, 404: ErrorOut}, auth=WRITE)
 def create_declaration(request, payload: DeclarationIn):
     """Secretariat for any participant; a national focal point for their own State only."""
     participant = _participant(payload.participant)
@@ -424,8 +479,78 @@ def create_declaration(request, payload: DeclarationIn):
 
 
 @router.delete("/declarations/{declaration_id}", response={204: None}, auth=WRITE)
-def delete_declaration(request, declaration_id: int):
+def delete_declaration(request, declaration_id: RowId):
     """Secretariat only: remove a declaration recorded by mistake."""
     declaration = get_object_or_404(Declaration, pk=declaration_id)
     services.delete_declaration(acting_user=request.auth, declaration=declaration)
     return Reply(204, None)
+
+
+# Who may call each operation (tests/test_permission_matrix.py checks every role against this).
+def _new_signature():
+    """A signature the rules accept: a State with no recorded action on the Convention."""
+    state = (
+        Participant.objects.filter(kind="state")
+        .exclude(treaty_actions__instrument__code="UNTOC")
+        .order_by("name")
+        .first()
+    )
+    return {
+        "participant": state.code,
+        "instrument": "UNTOC",
+        "kind": "signature",
+        "date": "2000-12-13",
+        "source": "permission matrix",
+    }
+
+
+def _action():
+    return {"action_id": TreatyAction.objects.order_by("pk").first().pk}
+
+
+def _declaration():
+    return {"declaration_id": Declaration.objects.filter(participant__code="ARG").first().pk}
+
+
+PUBLIC_UNTOC = allow(*PUBLIC.allow, sample=lambda: {"code": "UNTOC"})
+declare_api(
+    "/api/treaties",
+    {
+        "GET /instruments": PUBLIC,
+        "GET /instruments/{code}": PUBLIC_UNTOC,
+        "PUT /instruments/{code}/facts": allow(
+            "secretariat",
+            sample=lambda: {"code": "UNTOC"},
+            data={
+                "official_entry_into_force": "2003-09-29",
+                "entry_into_force_source": "https://treaties.un.org/",
+                "actions_complete": False,
+            },
+        ),
+        "GET /instruments/{code}/articles": PUBLIC_UNTOC,
+        "GET /instruments/{code}/articles/{number}": allow(
+            *PUBLIC.allow, sample=lambda: {"code": "UNTOC", "number": "18"}
+        ),
+        "GET /counts": PUBLIC,
+        "GET /timeline": PUBLIC,
+        "GET /status": PUBLIC,
+        "GET /participants/{code}": allow(*PUBLIC.allow, sample=lambda: {"code": "ARG"}),
+        "GET /map": PUBLIC,
+        "GET /actions": PUBLIC,
+        "POST /actions": allow("secretariat", data=_new_signature),
+        "DELETE /actions/{action_id}": allow("secretariat", sample=_action),
+        "GET /declarations": PUBLIC,
+        "POST /declarations": allow(
+            "secretariat",
+            "focal-point",
+            data={
+                "participant": "ARG",
+                "instrument": "UNTOC",
+                "kind": "declaration",
+                "subject": "accepted_languages",
+                "languages": ["es"],
+            },
+        ),
+        "DELETE /declarations/{declaration_id}": allow("secretariat", sample=_declaration),
+    },
+)

@@ -10,7 +10,7 @@ class TreatiesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import exports, importers, models, permissions, search  # noqa: F401  (they register themselves)
+        from . import exports, importers, models, module, permissions, search  # noqa: F401  (they register themselves)
 
         for model in (
             models.Instrument,

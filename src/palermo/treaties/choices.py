@@ -1,20 +1,27 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import engine
 
-class ActionKind(models.TextChoices):
-    SIGNATURE = "signature", _("Signature")
-    RATIFICATION = "ratification", _("Ratification")
-    ACCEPTANCE = "acceptance", _("Acceptance")
-    APPROVAL = "approval", _("Approval")
-    ACCESSION = "accession", _("Accession")
-    SUCCESSION = "succession", _("Succession")
-    FORMAL_CONFIRMATION = "formal_confirmation", _("Formal confirmation")
-    CONSENT_UNSPECIFIED = (
-        "consent_unspecified",
-        _("Consent to be bound (type not stated by source)"),
-    )
-    DENUNCIATION = "denunciation", _("Denunciation")
+_ACTION_KIND_LABELS = {
+    engine.ActionKind.SIGNATURE: _("Signature"),
+    engine.ActionKind.RATIFICATION: _("Ratification"),
+    engine.ActionKind.ACCEPTANCE: _("Acceptance"),
+    engine.ActionKind.APPROVAL: _("Approval"),
+    engine.ActionKind.ACCESSION: _("Accession"),
+    engine.ActionKind.SUCCESSION: _("Succession"),
+    engine.ActionKind.FORMAL_CONFIRMATION: _("Formal confirmation"),
+    engine.ActionKind.CONSENT_UNSPECIFIED: _("Consent to be bound (type not stated by source)"),
+    engine.ActionKind.DENUNCIATION: _("Denunciation"),
+}
+
+#: The kinds of treaty action as model choices: the rule engine's ``ActionKind`` (the one list
+#: of kinds, kept free of Django) in its order, with a translated label for each.
+ActionKind = models.TextChoices(
+    "ActionKind",
+    [(kind.name, (kind.value, _ACTION_KIND_LABELS[kind])) for kind in engine.ActionKind],
+    module=__name__,
+)
 
 
 class Status(models.TextChoices):

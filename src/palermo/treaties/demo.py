@@ -1,12 +1,14 @@
 """Demo content for the Treaties module. Every record is fictional and flagged ``is_demo``."""
 
 from palermo.core.models import Participant
+from palermo.platform.audit import as_system
 
 from .models import Article, Declaration, Instrument
 
 DEMO_NOTE = "DEMO — fictional record for trying Palermo; not a real declaration."
 
 
+@as_system
 def load_demo() -> int:
     untoc = Instrument.objects.get(code="UNTOC")
     art16 = Article.objects.get(instrument=untoc, number="16")

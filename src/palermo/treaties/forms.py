@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from palermo.core.models import Participant, Region, RegionalGroup
 
-from .choices import DeclarationSubject, Status
+from .choices import Status
 from .models import Declaration, Instrument, TreatyAction
 
 
@@ -115,20 +115,6 @@ class DeclarationForm(forms.ModelForm):
             self.fields["participant"].queryset = Participant.objects.filter(
                 pk__in=states_of(user, Role.FOCAL_POINT)
             )
-
-    def clean(self):
-        data = super().clean()
-        subject = data.get("subject")
-        if subject == DeclarationSubject.ACCEPTED_LANGUAGES and not data.get("languages"):
-            self.add_error("languages", _('List at least one language, e.g. ["en"].'))
-        languages = data.get("languages") or []
-        if not isinstance(languages, list) or not all(
-            isinstance(code, str) and len(code) == 2 and code.isalpha() for code in languages
-        ):
-            self.add_error(
-                "languages", _('Give a list of two-letter ISO 639-1 codes, e.g. ["en", "fr"].')
-            )
-        return data
 
 
 class HttpsURLField(forms.URLField):

@@ -1,8 +1,9 @@
 """Import of treaty actions: the Palermo CSV layout and the UN Treaty Collection status page.
 
-Parsing is pure (``parsers.py``). Here each row's participant name is matched to a participant,
-the file's instrument is identified, every new action is checked by the rule engine together
-with what is already recorded, and only then is anything written.
+Parsing is pure (``parsers.py``); its messages are translated here, with Django's gettext and
+ngettext, into the importing user's language. Here each row's participant name is matched to a
+participant, the file's instrument is identified, every new action is checked by the rule engine
+together with what is already recorded, and only then is anything written.
 """
 
 import csv
@@ -11,12 +12,13 @@ import re
 from dataclasses import replace
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
-from palermo.core.imports import Importer, ImportReport, Row, read_table, register_importer
 from palermo.core.reference import normalise_name, participant_index
+from palermo.platform.imports import Importer, ImportReport, Row, read_table, register_importer
 
-from . import parsers, rules
+from . import parsers
+from .engine import Action, ActionKind
 from .models import Instrument, TreatyAction
 from .queries import build_engine
 
@@ -57,6 +59,11 @@ class TreatyActionImporter(Importer):
     )
     permission = "treaties.import_actions"
     formats = ("csv", "xlsx", "json", "html")
+    option_names = ("instrument", "source")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--instrument", help="Instrument code if the file does not name it.")
+        parser.add_argument("--source", help="Where the file comes from (recorded with each row).")
 
     @staticmethod
     def _parse_table(filename: str, content: bytes, report: ImportReport) -> parsers.ParseResult:
@@ -75,7 +82,7 @@ class TreatyActionImporter(Importer):
         writer.writeheader()
         for row in rows:
             writer.writerow(row.values)
-        result = parsers.parse_palermo_csv(buffer.getvalue())
+        result = parsers.parse_palermo_csv(buffer.getvalue(), translate=_, ntranslate=ngettext)
         numbers = {line: row.number for line, row in enumerate(rows, start=2)}
         result.actions = [replace(a, row=numbers.get(a.row, a.row)) for a in result.actions]
         result.errors = [replace(e, row=numbers.get(e.row, e.row)) for e in result.errors]
@@ -85,7 +92,7 @@ class TreatyActionImporter(Importer):
         if filename.lower().endswith((".xlsx", ".json")):
             result = self._parse_table(filename, content, report)
         else:
-            result = parsers.detect_and_parse(filename, content)
+            result = parsers.detect_and_parse(filename, content, translate=_, ntranslate=ngettext)
         for error in result.errors:
             report.error(error.row, error.field, error.message)
         report.options["meta"] = {k: str(v) for k, v in result.meta.items() if v is not None}
@@ -149,9 +156,9 @@ class TreatyActionImporter(Importer):
         progress.set_total(len(rows), _("Checking rows"))
         # What is recorded, by participant: its signature and its (one) consent to be bound.
         existing = {
-            (a.participant.code, "signature" if a.kind == "signature" else "consent"): a
+            (a.participant.code, "signature" if a.kind == ActionKind.SIGNATURE else "consent"): a
             for a in TreatyAction.objects.filter(instrument=instrument)
-            .exclude(kind="denunciation")
+            .exclude(kind=ActionKind.DENUNCIATION)
             .select_related("participant")
         }
         plan = []  # (row, participant, parsed action, operation, existing)
@@ -183,9 +190,8 @@ class TreatyActionImporter(Importer):
         new_actions = {}
         for row, participant, parsed, op, _current in plan:
             if op == "create":
-                action = rules.Action(
-                    participant.code, instrument.code, rules.ActionKind(parsed.kind), parsed.date
-                )
+                kind = ActionKind(parsed.kind)
+                action = Action(participant.code, instrument.code, kind, parsed.date)
                 new_actions[action] = row.number
         engine = build_engine(new_actions)  # messages in the importing user's language
         for refusal in engine.refusals:
@@ -202,7 +208,7 @@ class TreatyActionImporter(Importer):
     @staticmethod
     def _operation(participant, parsed, existing):
         """create, update (a vaguer kind becomes precise), unchanged, or conflict."""
-        if parsed.kind == "signature":
+        if parsed.kind == ActionKind.SIGNATURE:
             current = existing.get((participant.code, "signature"))
             if current is None:
                 return "create", None
@@ -212,8 +218,8 @@ class TreatyActionImporter(Importer):
             return "create", None
         if consent.date != parsed.date:
             return "conflict", consent
-        vague = consent.kind == "consent_unspecified" or "/" in consent.source_text
-        precise = parsed.kind != "consent_unspecified" and "/" not in parsed.source_text
+        vague = consent.kind == ActionKind.CONSENT_UNSPECIFIED or "/" in consent.source_text
+        precise = parsed.kind != ActionKind.CONSENT_UNSPECIFIED and "/" not in parsed.source_text
         differs = consent.kind != parsed.kind or consent.source_text != parsed.source_text
         return ("update" if vague and precise and differs else "unchanged"), consent
 

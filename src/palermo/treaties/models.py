@@ -1,11 +1,12 @@
 """Treaties: instruments and their articles, treaty actions, reservations and declarations.
 
 Nothing derivable is stored: entry into force, status on a date and party counts are computed by
-the rule engine (``rules.py``) from the actions. The only dates typed in are facts from sources:
+the rule engine (``engine.py``) from the actions. The only dates typed in are facts from sources:
 an action's date of deposit, and an instrument's official entry into force (used because the
 known actions are incomplete, and compared with what the actions imply).
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -245,3 +246,16 @@ class Declaration(TimeStamped):
 
     def __str__(self):
         return f"{self.participant.name}: {self.get_subject_display()}"
+
+    def clean(self):
+        """Rules of the record itself, so the page, the API and imports all apply them."""
+        super().clean()
+        languages = self.languages
+        if not isinstance(languages, list) or not all(
+            isinstance(code, str) and len(code) == 2 and code.isalpha() for code in languages
+        ):
+            raise ValidationError(
+                {"languages": _('Give a list of two-letter ISO 639-1 codes, e.g. ["en", "fr"].')}
+            )
+        if self.subject == DeclarationSubject.ACCEPTED_LANGUAGES and not languages:
+            raise ValidationError({"languages": _('List at least one language, e.g. ["en"].')})

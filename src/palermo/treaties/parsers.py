@@ -21,16 +21,22 @@ Pure Python: no Django, no database, no network. Two input formats are understoo
 ``detect_and_parse`` picks the parser from the file name (or, failing that, from the content)
 and decodes the bytes as UTF-8 (a byte-order mark is allowed).
 
-Kinds emitted (``ParsedAction.kind``): see ``KINDS``. ``consent_unspecified`` means the source
-gives a date of deposit of an instrument of consent to be bound but does not say which kind
-(e.g. "not stated by source" rows); the importer must treat it as consent of unknown type and
-never guess ratification or accession. ``ratification/acceptance/approval`` (the Dutch code R)
-is reported as ``ratification`` with the full original text in ``source_text``.
+Kinds emitted (``ParsedAction.kind``): see ``KINDS``, members of the rule engine's
+``ActionKind``. ``consent_unspecified`` means the source gives a date of deposit of an
+instrument of consent to be bound but does not say which kind (e.g. "not stated by source"
+rows); the importer must treat it as consent of unknown type and never guess ratification or
+accession. ``ratification/acceptance/approval`` (the Dutch code R) is reported as
+``ratification`` with the full original text in ``source_text``.
 
 The parsers never stop at the first problem: every error found is returned, each naming the
 row and the field (CSV column or UNTC column header) it concerns. Actions are only returned
 for rows that have no error, so a caller that refuses to import when ``errors`` is non-empty
 never sees half-validated data.
+
+Error messages are English unless the parsers are given ``translate`` (a ``gettext``) and
+``ntranslate`` (an ``ngettext``), as the rule engine is: each is a whole-sentence msgid with
+named placeholders, marked with ``gettext_noop`` (or written in a ``.ngettext(...)`` call) so
+that ``makemessages`` extracts it, and translated when the error is built.
 """
 
 from __future__ import annotations
@@ -39,52 +45,38 @@ import contextlib
 import csv
 import io
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
-SIGNATURE = "signature"
-RATIFICATION = "ratification"
-ACCEPTANCE = "acceptance"
-APPROVAL = "approval"
-ACCESSION = "accession"
-SUCCESSION = "succession"
-FORMAL_CONFIRMATION = "formal_confirmation"
-CONSENT_UNSPECIFIED = "consent_unspecified"
+from .engine import CONSENT_KINDS, ActionKind, english_plural, gettext_noop, join_sentences
 
-#: Every value ``ParsedAction.kind`` can take.
-KINDS = frozenset(
-    {
-        SIGNATURE,
-        RATIFICATION,
-        ACCEPTANCE,
-        APPROVAL,
-        ACCESSION,
-        SUCCESSION,
-        FORMAL_CONFIRMATION,
-        CONSENT_UNSPECIFIED,
-    }
-)
-#: Kinds that are the deposit of an instrument of consent to be bound (everything but signature).
-CONSENT_KINDS = KINDS - {SIGNATURE}
+#: Every value ``ParsedAction.kind`` can take: a signature or a consent to be bound (the files
+#: never record a denunciation). ``CONSENT_KINDS`` is everything but the signature.
+KINDS = CONSENT_KINDS | {ActionKind.SIGNATURE}
 
 #: UNTC suffix after a date in the ratification column -> kind. No suffix means ratification.
 UNTC_SUFFIX_KINDS = {
-    "": RATIFICATION,
-    "A": ACCEPTANCE,
-    "AA": APPROVAL,
-    "a": ACCESSION,
-    "d": SUCCESSION,
-    "c": FORMAL_CONFIRMATION,
+    "": ActionKind.RATIFICATION,
+    "A": ActionKind.ACCEPTANCE,
+    "AA": ActionKind.APPROVAL,
+    "a": ActionKind.ACCESSION,
+    "d": ActionKind.SUCCESSION,
+    "c": ActionKind.FORMAL_CONFIRMATION,
 }
 
 CSV_COLUMNS = ("instrument", "participant", "signature_date", "deposit_date", "action_type")
+
+Translate = Callable[[str], str]
+NTranslate = Callable[[str, str, int], str]
 
 
 @dataclass(frozen=True)
 class ParsedAction:
     row: int
     participant: str
-    kind: str
+    kind: ActionKind
     date: date
     footnotes: tuple[str, ...] = ()
     source_text: str = ""
@@ -111,6 +103,28 @@ class ParseResult:
 # --------------------------------------------------------------------------------------------
 # Shared helpers
 # --------------------------------------------------------------------------------------------
+
+
+class _Messages:
+    """Builds the errors of one parse: translates a msgid with the callables the parser was
+    given, then fills its named placeholders."""
+
+    def __init__(self, translate: Translate, ntranslate: NTranslate) -> None:
+        self._translate = translate
+        self._ntranslate = ntranslate
+
+    def __call__(self, msgid: str, /, **params: object) -> str:
+        return self._translate(msgid) % params
+
+    def ngettext(self, singular: str, plural: str, count: int, /, **params: object) -> str:
+        """Under the name xgettext extracts by default (``ngettext:1,2``), as in the engine."""
+        return self._ntranslate(singular, plural, count) % {**params, "count": count}
+
+    def error(
+        self, row: int | None, column: str | None, msgid: str, /, **params: object
+    ) -> ParseError:
+        return ParseError(row, column, self(msgid, **params))
+
 
 _WS = re.compile(r"\s+")
 # Trailing footnote markers after a participant name: "Argentina1", "Argentina 1", "China4,5",
@@ -154,248 +168,336 @@ _SIGNATURE_ONLY = re.compile(r"^signature[ _]only\b", re.IGNORECASE)
 _NOT_STATED = re.compile(r"^(not stated by source|consent[ _]unspecified)\b", re.IGNORECASE)
 
 
-def _parse_iso_date(value: str, column: str, row: int, errors: list[ParseError]) -> date | None:
-    """Parse an ISO date cell; an empty cell gives None, a bad one adds an error."""
-    value = value.strip()
-    if not value:
-        return None
-    if not _ISO_DATE.match(value):
-        errors.append(
-            ParseError(row, column, f'{column} "{value}" is not a date (expected YYYY-MM-DD)')
-        )
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        errors.append(
-            ParseError(
-                row,
-                column,
-                f'{column} "{value}" is not a real calendar date (expected YYYY-MM-DD)',
-            )
-        )
-        return None
+@dataclass
+class _CsvFile:
+    """What the check of one row needs from the header and from the rows before it."""
+
+    columns: list[str]
+    index: dict[str, int]
+    instrument: str | None = None  # the file's instrument: the first non-empty value
+    instrument_row: int = 0
+    participants: dict[str, int] = field(default_factory=dict)  # participant key -> first row
+    data_rows: int = 0
 
 
-def _csv_deposit_kind(action_type: str) -> str | None:
-    """Kind of deposit named by an action_type cell; None if it names no deposit kind."""
-    text = normalize_space(action_type)
-    match = _CONSENT_WORDS.match(text)
-    if match:
-        return match.group(1).lower().replace(" ", "_")
-    if _NOT_STATED.match(text):
-        return CONSENT_UNSPECIFIED
-    return None
+@dataclass(frozen=True)
+class _CsvRow:
+    number: int
+    cells: list[str]
+    index: dict[str, int]
+
+    def cell(self, name: str) -> str:
+        i = self.index[name]
+        return self.cells[i] if i < len(self.cells) else ""
 
 
-def parse_palermo_csv(text: str) -> ParseResult:
+def parse_palermo_csv(
+    text: str, *, translate: Translate = gettext_noop, ntranslate: NTranslate = english_plural
+) -> ParseResult:
     """Parse a Palermo participation CSV (see module docstring) into actions or errors."""
+    messages = _Messages(translate, ntranslate)
     result = ParseResult(meta={"format": "palermo_csv"})
-    errors = result.errors
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        errors.append(ParseError(None, None, "The file is empty: there is no header row."))
+        result.errors.append(
+            messages.error(None, None, gettext_noop("The file is empty: there is no header row."))
+        )
         return result
-
     reader = csv.reader(io.StringIO(text, newline=""))
+    file = _read_csv_header(reader, result, messages)
+    if file is None:
+        return result
+    for row in _csv_rows(reader, file, result.errors, messages):
+        file.data_rows += 1
+        errors, actions = _parse_csv_row(row, file, messages)
+        if errors:
+            result.errors.extend(errors)
+        else:
+            result.actions.extend(actions)
+    if file.data_rows == 0:
+        result.errors.append(
+            messages.error(None, None, gettext_noop("The file has a header row but no data rows."))
+        )
+    result.meta["instrument"] = file.instrument
+    result.meta["data_rows"] = file.data_rows
+    return result
+
+
+def _read_csv_header(reader, result: ParseResult, messages: _Messages) -> _CsvFile | None:
+    """The header row's columns, or None (with errors) if it is unreadable or lacks one."""
     try:
         header = next(reader)
     except csv.Error as exc:
-        errors.append(ParseError(1, None, f"The header row cannot be read as CSV: {exc}."))
-        return result
+        result.errors.append(
+            messages.error(
+                1,
+                None,
+                gettext_noop("The header row cannot be read as CSV: %(problem)s."),
+                problem=exc,
+            )
+        )
+        return None
     columns = [normalize_space(h).lower() for h in header]
     result.meta["columns"] = columns
     missing = [c for c in CSV_COLUMNS if c not in columns]
     for name in missing:
-        errors.append(
-            ParseError(
+        result.errors.append(
+            messages.error(
                 1,
                 name,
-                f'The header row has no "{name}" column (required columns: '
-                f"{', '.join(CSV_COLUMNS)}).",
+                gettext_noop(
+                    'The header row has no "%(column)s" column (required columns: %(required)s).'
+                ),
+                column=name,
+                required=", ".join(CSV_COLUMNS),
             )
         )
     if missing:
-        return result
-    index = {name: columns.index(name) for name in CSV_COLUMNS}
+        return None
+    return _CsvFile(columns, {name: columns.index(name) for name in CSV_COLUMNS})
 
-    seen: dict[str, int] = {}  # participant key -> first row
-    instruments: list[str] = []  # the file's instrument (first non-empty value)
-    instrument_row = 0
-    data_rows = 0
+
+def _csv_rows(
+    reader, file: _CsvFile, errors: list[ParseError], messages: _Messages
+) -> Iterator[_CsvRow]:
+    """The rows after the header that are not blank, numbered as a spreadsheet shows them. A
+    row the csv module cannot read ends the file, with an error."""
     row_no = 1
     while True:
         try:
             cells = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
-            row_no += 1
-            errors.append(ParseError(row_no, None, f"This row cannot be read as CSV: {exc}."))
-            break
-        row_no += 1
-        if not any(c.strip() for c in cells):
-            continue  # blank line
-        data_rows += 1
-        row_errors: list[ParseError] = []
-        if len(cells) > len(columns):
-            row_errors.append(
-                ParseError(
-                    row_no,
+            errors.append(
+                messages.error(
+                    row_no + 1,
                     None,
-                    f"This row has {len(cells)} values but the header has {len(columns)} "
-                    "columns (is there an unquoted comma in a name?).",
+                    gettext_noop("This row cannot be read as CSV: %(problem)s."),
+                    problem=exc,
                 )
             )
+            return
+        row_no += 1
+        if any(c.strip() for c in cells):
+            yield _CsvRow(row_no, cells, file.index)
 
-        def cell(name: str, cells: list[str] = cells) -> str:
-            i = index[name]
-            return cells[i] if i < len(cells) else ""
 
-        instrument = normalize_space(cell("instrument"))
-        if not instrument:
-            row_errors.append(ParseError(row_no, "instrument", "instrument is empty."))
-        elif not instruments:
-            instruments.append(instrument)
-            instrument_row = row_no
-        elif instrument != instruments[0]:
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    "instrument",
-                    f'instrument "{instrument}" differs from "{instruments[0]}" in row '
-                    f"{instrument_row}; one file must hold one instrument.",
-                )
+def _parse_csv_row(
+    row: _CsvRow, file: _CsvFile, messages: _Messages
+) -> tuple[list[ParseError], list[ParsedAction]]:
+    """Every error of one row, in the order of its columns; or, if there is none, its actions
+    (a signature, a deposit, or both)."""
+    participant, footnotes = split_footnotes(row.cell("participant"))
+    signature, signature_error = _csv_date(row, "signature_date", messages)
+    deposit, deposit_error = _csv_date(row, "deposit_date", messages)
+    kind, kind_error = _csv_deposit_kind(row, messages)
+    errors = [
+        error
+        for error in (
+            _check_csv_width(row, file, messages),
+            _check_csv_instrument(row, file, messages),
+            _check_csv_participant(row, participant, file, messages),
+            signature_error,
+            deposit_error,
+            kind_error,
+            _check_csv_order(row, signature, deposit, messages),
+        )
+        if error is not None
+    ]
+    if errors:
+        return errors, []
+    actions = []
+    if signature:
+        actions.append(
+            ParsedAction(
+                row=row.number,
+                participant=participant,
+                kind=ActionKind.SIGNATURE,
+                date=signature,
+                footnotes=footnotes,
+                source_text=row.cell("signature_date").strip(),
             )
-
-        raw_participant = cell("participant")
-        participant, footnotes = split_footnotes(raw_participant)
-        if not participant:
-            row_errors.append(ParseError(row_no, "participant", "participant is empty."))
-        else:
-            key = _participant_key(participant)
-            if key in seen:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "participant",
-                        f'participant "{participant}" is already listed in row {seen[key]}; '
-                        "each participant may appear only once per file.",
-                    )
-                )
-            else:
-                seen[key] = row_no
-
-        raw_signature = cell("signature_date")
-        raw_deposit = cell("deposit_date")
-        raw_action = cell("action_type")
-        signature = _parse_iso_date(raw_signature, "signature_date", row_no, row_errors)
-        deposit = _parse_iso_date(raw_deposit, "deposit_date", row_no, row_errors)
-        action_text = normalize_space(raw_action)
-        has_signature = bool(raw_signature.strip())
-        has_deposit = bool(raw_deposit.strip())
-
-        kind: str | None = None
-        if not has_signature and not has_deposit:
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    "deposit_date",
-                    "This row has neither a signature_date nor a deposit_date; "
-                    "there is nothing to record.",
-                )
+        )
+    if deposit and kind:
+        actions.append(
+            ParsedAction(
+                row=row.number,
+                participant=participant,
+                kind=kind,
+                date=deposit,
+                footnotes=footnotes,
+                source_text=row.cell("action_type").strip(),
             )
-        elif _SIGNATURE_ONLY.match(action_text):
-            if has_deposit:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "deposit_date",
-                        f'action_type says "{action_text}" but deposit_date is filled in '
-                        f'("{raw_deposit.strip()}"); clear one of them.',
-                    )
-                )
-            elif not has_signature:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "signature_date",
-                        f'action_type says "{action_text}" but signature_date is empty.',
-                    )
-                )
-        elif not action_text:
-            if has_deposit:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "action_type",
-                        "action_type is empty, so the kind of the deposit "
-                        "(ratification, accession, ...) is unknown.",
-                    )
-                )
-        else:
-            kind = _csv_deposit_kind(action_text)
-            if kind is None:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "action_type",
-                        f'action_type "{action_text}" is not understood (expected it to start '
-                        "with ratification, acceptance, approval, accession, succession, "
-                        'formal confirmation, "signature only" or "not stated by source").',
-                    )
-                )
-            elif not has_deposit:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        "deposit_date",
-                        f'action_type says "{action_text}" but deposit_date is empty.',
-                    )
-                )
+        )
+    return [], actions
 
-        if signature and deposit and deposit < signature:
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    "deposit_date",
-                    f"deposit_date {deposit.isoformat()} is before signature_date "
-                    f"{signature.isoformat()}.",
-                )
-            )
 
-        if row_errors:
-            errors.extend(row_errors)
-            continue
-        if signature:
-            result.actions.append(
-                ParsedAction(
-                    row=row_no,
-                    participant=participant,
-                    kind=SIGNATURE,
-                    date=signature,
-                    footnotes=footnotes,
-                    source_text=raw_signature.strip(),
-                )
-            )
-        if deposit and kind:
-            result.actions.append(
-                ParsedAction(
-                    row=row_no,
-                    participant=participant,
-                    kind=kind,
-                    date=deposit,
-                    footnotes=footnotes,
-                    source_text=raw_action.strip(),
-                )
-            )
+def _check_csv_width(row: _CsvRow, file: _CsvFile, messages: _Messages) -> ParseError | None:
+    if len(row.cells) <= len(file.columns):
+        return None
+    return ParseError(
+        row.number,
+        None,
+        messages.ngettext(
+            "This row has %(values)s values but the header has %(count)s column (is there an unquoted comma in a name?).",
+            "This row has %(values)s values but the header has %(count)s columns (is there an unquoted comma in a name?).",
+            len(file.columns),
+            values=len(row.cells),
+        ),
+    )
 
-    if data_rows == 0:
-        errors.append(ParseError(None, None, "The file has a header row but no data rows."))
-    result.meta["instrument"] = instruments[0] if instruments else None
-    result.meta["data_rows"] = data_rows
-    return result
+
+def _check_csv_instrument(row: _CsvRow, file: _CsvFile, messages: _Messages) -> ParseError | None:
+    """One file holds one instrument: the first row that names one sets it."""
+    instrument = normalize_space(row.cell("instrument"))
+    if not instrument:
+        return _empty(row.number, "instrument", messages)
+    if file.instrument is None:
+        file.instrument, file.instrument_row = instrument, row.number
+        return None
+    if instrument == file.instrument:
+        return None
+    return messages.error(
+        row.number,
+        "instrument",
+        gettext_noop(
+            '%(column)s "%(value)s" differs from "%(first)s" in row %(row)s; one file must hold one instrument.'
+        ),
+        column="instrument",
+        value=instrument,
+        first=file.instrument,
+        row=file.instrument_row,
+    )
+
+
+def _check_csv_participant(
+    row: _CsvRow, participant: str, file: _CsvFile, messages: _Messages
+) -> ParseError | None:
+    """Each participant appears once per file (names compared without case or spacing)."""
+    if not participant:
+        return _empty(row.number, "participant", messages)
+    key = _participant_key(participant)
+    if key not in file.participants:
+        file.participants[key] = row.number
+        return None
+    return messages.error(
+        row.number,
+        "participant",
+        gettext_noop(
+            '%(column)s "%(value)s" is already listed in row %(row)s; each participant may appear only once per file.'
+        ),
+        column="participant",
+        value=participant,
+        row=file.participants[key],
+    )
+
+
+def _empty(row: int, column: str, messages: _Messages) -> ParseError:
+    # Translators: %(column)s is the name of a column of the file, e.g. "instrument".
+    return messages.error(row, column, gettext_noop("%(column)s is empty."), column=column)
+
+
+def _csv_date(
+    row: _CsvRow, column: str, messages: _Messages
+) -> tuple[date | None, ParseError | None]:
+    """An ISO date cell: (the date or None if the cell is empty, None) or (None, an error)."""
+    value = row.cell(column).strip()
+    if not value:
+        return None, None
+    if _ISO_DATE.match(value):
+        try:
+            return date.fromisoformat(value), None
+        except ValueError:
+            msgid = gettext_noop(
+                '%(column)s "%(value)s" is not a real calendar date (expected YYYY-MM-DD)'
+            )
+    else:
+        msgid = gettext_noop('%(column)s "%(value)s" is not a date (expected YYYY-MM-DD)')
+    return None, messages.error(row.number, column, msgid, column=column, value=value)
+
+
+def _csv_deposit_kind(
+    row: _CsvRow, messages: _Messages
+) -> tuple[ActionKind | None, ParseError | None]:
+    """The kind of deposit ``action_type`` names, checked against the two date cells."""
+    action_text = normalize_space(row.cell("action_type"))
+    raw_deposit = row.cell("deposit_date").strip()
+    has_signature = bool(row.cell("signature_date").strip())
+    has_deposit = bool(raw_deposit)
+    if not has_signature and not has_deposit:
+        return None, messages.error(
+            row.number,
+            "deposit_date",
+            gettext_noop(
+                "This row has neither a signature_date nor a deposit_date; there is nothing to record."
+            ),
+        )
+    if _SIGNATURE_ONLY.match(action_text):
+        if not has_deposit:
+            return None, None
+        return None, messages.error(
+            row.number,
+            "deposit_date",
+            gettext_noop(
+                'action_type says "%(value)s" but deposit_date is filled in ("%(deposit)s"); clear one of them.'
+            ),
+            value=action_text,
+            deposit=raw_deposit,
+        )
+    if not action_text:
+        if not has_deposit:
+            return None, None
+        return None, messages.error(
+            row.number,
+            "action_type",
+            gettext_noop(
+                "action_type is empty, so the kind of the deposit (ratification, accession, ...) is unknown."
+            ),
+        )
+    kind = _deposit_kind_named(action_text)
+    if kind is None:
+        return None, messages.error(
+            row.number,
+            "action_type",
+            gettext_noop(
+                'action_type "%(value)s" is not understood (expected it to start with ratification, acceptance, approval, accession, succession, formal confirmation, "signature only" or "not stated by source").'
+            ),
+            value=action_text,
+        )
+    if not has_deposit:
+        return kind, messages.error(
+            row.number,
+            "deposit_date",
+            gettext_noop('action_type says "%(value)s" but deposit_date is empty.'),
+            value=action_text,
+        )
+    return kind, None
+
+
+def _deposit_kind_named(action_text: str) -> ActionKind | None:
+    """Kind of deposit named by the leading words of an action_type cell; None if none is."""
+    match = _CONSENT_WORDS.match(action_text)
+    if match:
+        return ActionKind(match.group(1).lower().replace(" ", "_"))
+    if _NOT_STATED.match(action_text):
+        return ActionKind.CONSENT_UNSPECIFIED
+    return None
+
+
+def _check_csv_order(
+    row: _CsvRow, signature: date | None, deposit: date | None, messages: _Messages
+) -> ParseError | None:
+    if not (signature and deposit and deposit < signature):
+        return None
+    return messages.error(
+        row.number,
+        "deposit_date",
+        gettext_noop("deposit_date %(deposit)s is before signature_date %(signature)s."),
+        deposit=deposit.isoformat(),
+        signature=signature.isoformat(),
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -430,6 +532,22 @@ _TITLE = re.compile(
     r"(?:(?P<letter>[a-z])\s*\)\s*)?(?P<title>[A-Z].+?)\s+"
     r"(?P<place>[A-Z][A-Za-z]+(?:\s[A-Z][A-Za-z]+)?),\s+\d{1,2}\s+[A-Z][a-z]+\s+\d{4}"
 )
+
+
+_FULL_MONTHS = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+]
 
 
 _FULL_MONTHS = [
@@ -537,234 +655,308 @@ def _page_meta(soup, meta: dict) -> None:
         meta["title"] = normalize_space(soup.title.string)
 
 
-def parse_untc_html(html: str) -> ParseResult:
+class _Grid(NamedTuple):
+    """The participant grid's header row: each column's header, role and legend of marks."""
+
+    headers: list[str]
+    roles: list[str | None]  # "participant", "signature", "consent" or None (not understood)
+    legends: list[set[str]]  # the marks a column's header lists, e.g. {"A", "AA", "a"}
+    participant_col: int
+
+
+class _DateCell(NamedTuple):
+    kind: ActionKind
+    date: date
+    notes: tuple[str, ...]
+    source_text: str
+
+
+def parse_untc_html(
+    html: str, *, translate: Translate = gettext_noop, ntranslate: NTranslate = english_plural
+) -> ParseResult:
     """Parse a saved treaties.un.org status page (see module docstring)."""
     from bs4 import BeautifulSoup  # imported here so CSV-only callers do not need bs4
 
+    messages = _Messages(translate, ntranslate)
     result = ParseResult(meta={"format": "untc_html"})
-    errors = result.errors
     soup = BeautifulSoup(html, "lxml")
     _page_meta(soup, result.meta)
 
     table = soup.find("table", id=lambda v: bool(v) and v.lower().endswith("tblgrid"))
     if table is None:
-        errors.append(
-            ParseError(
+        result.errors.append(
+            messages.error(
                 None,
                 None,
-                'No participant table found: expected a table whose id ends in "tblgrid", '
-                "as on the treaties.un.org status page (save the whole page, not only its text).",
+                gettext_noop(
+                    'No participant table found: expected a table whose id ends in "tblgrid", as on the treaties.un.org status page (save the whole page, not only its text).'
+                ),
             )
         )
         return result
     result.meta["table_id"] = table.get("id")
-
     rows = [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
     if not rows:
-        errors.append(ParseError(None, None, "The participant table has no rows."))
-        return result
-
-    header_cells = rows[0].find_all(["td", "th"], recursive=False)
-    headers = [_cell_text(c) for c in header_cells]
-    result.meta["columns"] = headers
-    roles = [_classify_column(h) for h in headers]
-    for h, role in zip(headers, roles, strict=True):
-        if role is None:
-            errors.append(
-                ParseError(
-                    None,
-                    h,
-                    f'The participant table has a column "{h}" that this importer does not '
-                    "understand (expected Participant, Signature and Ratification, ... columns).",
-                )
-            )
-    if "participant" not in roles:
-        errors.append(
-            ParseError(
-                None,
-                "Participant",
-                f'The participant table\'s header row has no "Participant" column '
-                f"(found: {', '.join(headers) or 'nothing'}).",
-            )
+        result.errors.append(
+            messages.error(None, None, gettext_noop("The participant table has no rows."))
         )
-    if errors:
         return result
-    participant_col = roles.index("participant")
-    legends = [set(_LEGEND.findall(h)) for h in headers]
+    grid = _read_grid_header(rows[0], result, messages)
+    if grid is None:
+        return result
 
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # participant key -> first row
     data_rows = 0
     for row_no, tr in enumerate(rows[1:], start=1):
-        cells = tr.find_all(["td", "th"], recursive=False)
+        cells = _own_cells(tr)
         if not any(_cell_text(c) for c in cells):
             continue
         data_rows += 1
-        row_errors: list[ParseError] = []
-        cells = cells + [None] * (len(headers) - len(cells))
-        if len(cells) > len(headers):
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    None,
-                    f"Row {row_no} of the table has {len(cells)} cells but the header has "
-                    f"{len(headers)} columns.",
-                )
-            )
-
-        name_cell = cells[participant_col]
-        sup_notes = _pop_superscripts(name_cell) if name_cell is not None else ()
-        participant, trailing_notes = split_footnotes(
-            _cell_text(name_cell) if name_cell is not None else ""
-        )
-        footnotes = sup_notes + trailing_notes
-        name_header = headers[participant_col]
-        if not participant:
-            row_errors.append(ParseError(row_no, name_header, "The participant name is empty."))
-        elif participant.startswith("[") or participant.endswith("]"):
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    name_header,
-                    f'Participant "{participant}" is shown in brackets, which UNTC uses for a '
-                    "participant that has withdrawn; enter its actions by hand.",
-                )
-            )
+        errors, actions = _parse_grid_row(row_no, cells, grid, seen, messages)
+        if errors:
+            result.errors.extend(errors)
         else:
-            key = _participant_key(participant)
-            if key in seen:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        name_header,
-                        f'Participant "{participant}" is already listed in row {seen[key]} '
-                        "of the table.",
-                    )
-                )
-            else:
-                seen[key] = row_no
-
-        row_actions: list[ParsedAction] = []
-        signature_date: date | None = None
-        deposits: list[tuple[date, str]] = []
-        for col, (header, role) in enumerate(zip(headers, roles, strict=True)):
-            cell = cells[col]
-            if role == "participant" or cell is None:
-                continue
-            source_text = _cell_text(cell)
-            cell_notes = _pop_superscripts(cell)
-            text = _cell_text(cell)
-            if not text:
-                continue
-            try:
-                parsed = parse_untc_date_cell(text)
-            except ValueError:
-                row_errors.append(
-                    ParseError(row_no, header, f'"{source_text}" is not a real calendar date.')
-                )
-                continue
-            if parsed is None:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        header,
-                        f'"{source_text}" is not a date the importer can read '
-                        '(expected e.g. "12 Dec 2000" or "26 Sep 2003 a").',
-                    )
-                )
-                continue
-            day, suffix, date_notes = parsed
-            if role == "signature":
-                if suffix not in ("", "d"):
-                    row_errors.append(
-                        ParseError(
-                            row_no,
-                            header,
-                            f'"{source_text}" ends in "{suffix}", which is not a known mark '
-                            'for a signature (only "d", succession to signature, is).',
-                        )
-                    )
-                    continue
-                kind = SIGNATURE  # "d" here = succession to signature, still a signature
-                signature_date = day
-            else:
-                if suffix not in UNTC_SUFFIX_KINDS:
-                    row_errors.append(
-                        ParseError(
-                            row_no,
-                            header,
-                            f'"{source_text}" ends in "{suffix}", which is not a known UNTC '
-                            "mark (known: A = acceptance, AA = approval, a = accession, "
-                            "d = succession, c = formal confirmation, none = ratification).",
-                        )
-                    )
-                    continue
-                if suffix and legends[col] and suffix not in legends[col]:
-                    row_errors.append(
-                        ParseError(
-                            row_no,
-                            header,
-                            f'"{source_text}" ends in "{suffix}", which this column\'s header '
-                            "does not list.",
-                        )
-                    )
-                    continue
-                kind = UNTC_SUFFIX_KINDS[suffix]
-                deposits.append((day, header))
-            row_actions.append(
-                ParsedAction(
-                    row=row_no,
-                    participant=participant,
-                    kind=kind,
-                    date=day,
-                    footnotes=footnotes + cell_notes + date_notes,
-                    source_text=source_text,
-                )
-            )
-
-        if not row_actions and not row_errors:
-            row_errors.append(
-                ParseError(
-                    row_no,
-                    None,
-                    f'Participant "{participant}" has no signature and no deposit date.',
-                )
-            )
-        for deposit, deposit_header in deposits:
-            if signature_date and deposit < signature_date:
-                row_errors.append(
-                    ParseError(
-                        row_no,
-                        deposit_header,
-                        f"The deposit date {deposit.isoformat()} is before the signature date "
-                        f"{signature_date.isoformat()}.",
-                    )
-                )
-        if row_errors:
-            errors.extend(row_errors)
-        else:
-            result.actions.extend(row_actions)
-
+            result.actions.extend(actions)
     if data_rows == 0:
-        errors.append(ParseError(None, None, "The participant table has no data rows."))
+        result.errors.append(
+            messages.error(None, None, gettext_noop("The participant table has no data rows."))
+        )
     result.meta["data_rows"] = data_rows
     return result
+
+
+def _own_cells(tr) -> list:
+    return tr.find_all(["td", "th"], recursive=False)
+
+
+def _read_grid_header(header_row, result: ParseResult, messages: _Messages) -> _Grid | None:
+    """The grid's columns, or None (with errors) if one is not understood or there is no
+    Participant column."""
+    headers = [_cell_text(c) for c in _own_cells(header_row)]
+    result.meta["columns"] = headers
+    roles = [_classify_column(h) for h in headers]
+    for header, role in zip(headers, roles, strict=True):
+        if role is None:
+            result.errors.append(
+                messages.error(
+                    None,
+                    header,
+                    gettext_noop(
+                        'The participant table has a column "%(column)s" that this importer does not understand (expected Participant, Signature and Ratification, ... columns).'
+                    ),
+                    column=header,
+                )
+            )
+    if "participant" not in roles:
+        found = ", ".join(headers)
+        if found:
+            message = messages(
+                gettext_noop(
+                    'The participant table\'s header row has no "Participant" column (found: %(found)s).'
+                ),
+                found=found,
+            )
+        else:
+            message = messages(
+                gettext_noop(
+                    'The participant table\'s header row has no "Participant" column (found: nothing).'
+                )
+            )
+        result.errors.append(ParseError(None, "Participant", message))
+    if result.errors:
+        return None
+    legends = [set(_LEGEND.findall(h)) for h in headers]
+    return _Grid(headers, roles, legends, roles.index("participant"))
+
+
+def _parse_grid_row(
+    row_no: int, cells: list, grid: _Grid, seen: dict[str, int], messages: _Messages
+) -> tuple[list[ParseError], list[ParsedAction]]:
+    """Every error of one participant's row; or, if there is none, its actions."""
+    errors: list[ParseError] = []
+    if len(cells) > len(grid.headers):
+        errors.append(_grid_width_error(row_no, len(cells), grid, messages))
+    cells = cells + [None] * (len(grid.headers) - len(cells))
+    participant, footnotes, error = _grid_participant(row_no, cells, grid, seen, messages)
+    if error is not None:
+        errors.append(error)
+    dates: list[tuple[str, _DateCell]] = []  # (column header, what its cell records)
+    for col, (header, role) in enumerate(zip(grid.headers, grid.roles, strict=True)):
+        cell = cells[col]
+        if role == "participant" or cell is None:
+            continue
+        read = _read_grid_date(row_no, header, role, cell, grid.legends[col], messages)
+        if isinstance(read, ParseError):
+            errors.append(read)
+        elif read is not None:
+            dates.append((header, read))
+    if not dates and not errors:
+        errors.append(
+            messages.error(
+                row_no,
+                None,
+                gettext_noop('Participant "%(name)s" has no signature and no deposit date.'),
+                name=participant,
+            )
+        )
+    errors += _deposits_before_signature(row_no, dates, messages)
+    actions = [
+        ParsedAction(
+            row=row_no,
+            participant=participant,
+            kind=cell.kind,
+            date=cell.date,
+            footnotes=footnotes + cell.notes,
+            source_text=cell.source_text,
+        )
+        for _header, cell in dates
+    ]
+    return errors, actions
+
+
+def _grid_width_error(row_no: int, width: int, grid: _Grid, messages: _Messages) -> ParseError:
+    return ParseError(
+        row_no,
+        None,
+        messages.ngettext(
+            "Row %(row)s of the table has %(cells)s cells but the header has %(count)s column.",
+            "Row %(row)s of the table has %(cells)s cells but the header has %(count)s columns.",
+            len(grid.headers),
+            row=row_no,
+            cells=width,
+        ),
+    )
+
+
+def _deposits_before_signature(
+    row_no: int, dates: list[tuple[str, _DateCell]], messages: _Messages
+) -> list[ParseError]:
+    signatures = [cell.date for _header, cell in dates if cell.kind is ActionKind.SIGNATURE]
+    if not signatures:
+        return []
+    signature = signatures[-1]
+    return [
+        messages.error(
+            row_no,
+            header,
+            gettext_noop(
+                "The deposit date %(deposit)s is before the signature date %(signature)s."
+            ),
+            deposit=cell.date.isoformat(),
+            signature=signature.isoformat(),
+        )
+        for header, cell in dates
+        if cell.kind is not ActionKind.SIGNATURE and cell.date < signature
+    ]
+
+
+def _grid_participant(
+    row_no: int, cells: list, grid: _Grid, seen: dict[str, int], messages: _Messages
+) -> tuple[str, tuple[str, ...], ParseError | None]:
+    """The row's participant name and footnotes (superscript and trailing), and any error: an
+    empty name, a withdrawn participant (in brackets), or a name listed before."""
+    name_cell = cells[grid.participant_col]
+    sup_notes = _pop_superscripts(name_cell) if name_cell is not None else ()
+    participant, trailing_notes = split_footnotes(
+        _cell_text(name_cell) if name_cell is not None else ""
+    )
+    footnotes = sup_notes + trailing_notes
+    header = grid.headers[grid.participant_col]
+    key = _participant_key(participant)
+    if not participant:
+        msgid, params = gettext_noop("The participant name is empty."), {}
+    elif participant.startswith("[") or participant.endswith("]"):
+        msgid = gettext_noop(
+            'Participant "%(name)s" is shown in brackets, which UNTC uses for a participant that has withdrawn; enter its actions by hand.'
+        )
+        params = {"name": participant}
+    elif key in seen:
+        msgid = gettext_noop(
+            'Participant "%(name)s" is already listed in row %(row)s of the table.'
+        )
+        params = {"name": participant, "row": seen[key]}
+    else:
+        seen[key] = row_no
+        return participant, footnotes, None
+    return participant, footnotes, messages.error(row_no, header, msgid, **params)
+
+
+def _read_grid_date(
+    row_no: int, header: str, role: str, cell, legend: set[str], messages: _Messages
+) -> _DateCell | ParseError | None:
+    """One date cell of a Signature or consent column: the action it records, an error, or
+    None if the cell is empty. Its superscript footnotes are taken out of the cell."""
+    source_text = _cell_text(cell)
+    cell_notes = _pop_superscripts(cell)
+    text = _cell_text(cell)
+    if not text:
+        return None
+
+    def error(msgid: str, **params: object) -> ParseError:
+        return messages.error(row_no, header, msgid, text=source_text, **params)
+
+    try:
+        parsed = parse_untc_date_cell(text)
+    except ValueError:
+        return error(gettext_noop('"%(text)s" is not a real calendar date.'))
+    if parsed is None:
+        return error(
+            gettext_noop(
+                '"%(text)s" is not a date the importer can read (expected e.g. "12 Dec 2000" or "26 Sep 2003 a").'
+            )
+        )
+    day, suffix, date_notes = parsed
+    if role == "signature":
+        if suffix not in ("", "d"):
+            return error(
+                gettext_noop(
+                    '"%(text)s" ends in "%(suffix)s", which is not a known mark for a signature (only "d", succession to signature, is).'
+                ),
+                suffix=suffix,
+            )
+        kind = ActionKind.SIGNATURE  # "d" here = succession to signature, still a signature
+    elif suffix not in UNTC_SUFFIX_KINDS:
+        return error(
+            gettext_noop(
+                '"%(text)s" ends in "%(suffix)s", which is not a known UNTC mark (known: A = acceptance, AA = approval, a = accession, d = succession, c = formal confirmation, none = ratification).'
+            ),
+            suffix=suffix,
+        )
+    elif suffix and legend and suffix not in legend:
+        return error(
+            gettext_noop(
+                '"%(text)s" ends in "%(suffix)s", which this column\'s header does not list.'
+            ),
+            suffix=suffix,
+        )
+    else:
+        kind = UNTC_SUFFIX_KINDS[suffix]
+    return _DateCell(kind, day, cell_notes + date_notes, source_text)
 
 
 # --------------------------------------------------------------------------------------------
 # Format detection
 # --------------------------------------------------------------------------------------------
 
+# A file this importer does not read, by extension: the first sentence of the error.
 _UNSUPPORTED_EXTENSIONS = {
-    ".xlsx": "an Excel workbook",
-    ".xls": "an Excel workbook",
-    ".ods": "a spreadsheet (OpenDocument)",
-    ".pdf": "a PDF document",
-    ".doc": "a Word document",
-    ".docx": "a Word document",
-    ".xml": "an XML file (the MTDSG XML is not supported yet)",
-    ".json": "a JSON file",
+    ".xlsx": gettext_noop('"%(filename)s" is an Excel workbook, not a format this importer reads.'),
+    ".xls": gettext_noop('"%(filename)s" is an Excel workbook, not a format this importer reads.'),
+    ".ods": gettext_noop(
+        '"%(filename)s" is a spreadsheet (OpenDocument), not a format this importer reads.'
+    ),
+    ".pdf": gettext_noop('"%(filename)s" is a PDF document, not a format this importer reads.'),
+    ".doc": gettext_noop('"%(filename)s" is a Word document, not a format this importer reads.'),
+    ".docx": gettext_noop('"%(filename)s" is a Word document, not a format this importer reads.'),
+    ".xml": gettext_noop(
+        '"%(filename)s" is an XML file (the MTDSG XML is not supported yet), not a format this importer reads.'
+    ),
+    ".json": gettext_noop('"%(filename)s" is a JSON file, not a format this importer reads.'),
 }
-_HINT = 'Upload a CSV file (save as "CSV UTF-8") or a saved treaties.un.org status page (.html).'
+_HINT = gettext_noop(
+    'Upload a CSV file (save as "CSV UTF-8") or a saved treaties.un.org status page (.html).'
+)
+_SAVE_AS_UTF8 = gettext_noop('Save it again as "CSV UTF-8" (or UTF-8 HTML) and upload it again.')
 
 
 def _extension(filename: str) -> str:
@@ -772,58 +964,87 @@ def _extension(filename: str) -> str:
     return "." + base.rsplit(".", 1)[-1].lower() if "." in base else ""
 
 
-def detect_and_parse(filename: str, content: bytes) -> ParseResult:
+class _Unreadable(Exception):
+    """A file the parsers cannot read at all: the sentence (a msgid) for its error, and possibly
+    a second one, ``then``, telling what to do."""
+
+    def __init__(self, msgid: str, then: str | None = None, /, **params: object) -> None:
+        super().__init__(msgid)
+        self.msgid, self.then, self.params = msgid, then, params
+
+    def message(self, messages: _Messages, filename: str) -> str:
+        first = messages(self.msgid, filename=filename, **self.params)
+        return join_sentences(first, messages(self.then)) if self.then else first
+
+
+def detect_and_parse(
+    filename: str,
+    content: bytes,
+    *,
+    translate: Translate = gettext_noop,
+    ntranslate: NTranslate = english_plural,
+) -> ParseResult:
     """Decode ``content`` (UTF-8, BOM allowed) and parse it as CSV or UNTC HTML."""
-    ext = _extension(filename)
     meta = {"filename": filename}
-
-    def fail(message: str) -> ParseResult:
-        return ParseResult(errors=[ParseError(None, None, message)], meta=meta)
-
-    if ext in _UNSUPPORTED_EXTENSIONS:
-        return fail(
-            f'"{filename}" is {_UNSUPPORTED_EXTENSIONS[ext]}, not a format this '
-            f"importer reads. {_HINT}"
-        )
-    if content.startswith(b"PK\x03\x04"):
-        return fail(
-            f'"{filename}" is a zip-based file (probably an Excel workbook), not CSV '
-            f"or HTML. {_HINT}"
-        )
-    if content.startswith(b"%PDF"):
-        return fail(f'"{filename}" is a PDF document, not CSV or HTML. {_HINT}')
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return fail(
-            f'"{filename}" is encoded as UTF-16, not UTF-8. Save it again as '
-            '"CSV UTF-8" (or UTF-8 HTML) and upload it again.'
-        )
-    if not content.strip():
-        return fail(f'"{filename}" is empty.')
-    has_bom = content.startswith(b"\xef\xbb\xbf")
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        bad = content[exc.start : exc.start + 1].hex()
-        line = content[: exc.start].count(b"\n") + 1
-        return fail(
-            f'"{filename}" is not UTF-8 text: byte 0x{bad} on line {line} cannot be decoded '
-            "(the file was probably saved as Windows-1252/Latin-1). Save it again as "
-            '"CSV UTF-8" (or UTF-8 HTML) and upload it again.'
-        )
-    meta["encoding"] = "utf-8-sig" if has_bom else "utf-8"
-
-    if ext == ".csv":
-        fmt = "csv"
-    elif ext in (".html", ".htm") or text.lstrip().startswith("<"):
-        fmt = "html"
-    elif "participant" in text.split("\n", 1)[0].lower() and "," in text.split("\n", 1)[0]:
-        fmt = "csv"
-    else:
-        return fail(
-            f'Cannot tell what kind of file "{filename}" is: it is neither a CSV file '
-            f"with a participant column nor an HTML page. {_HINT}"
-        )
-
-    result = parse_palermo_csv(text) if fmt == "csv" else parse_untc_html(text)
+        text = _decode(filename, content)
+        meta["encoding"] = "utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"
+        parse = _parser_for(filename, text)
+    except _Unreadable as problem:
+        message = problem.message(_Messages(translate, ntranslate), filename)
+        return ParseResult(errors=[ParseError(None, None, message)], meta=meta)
+    result = parse(text, translate=translate, ntranslate=ntranslate)
     result.meta = {**meta, **result.meta}
     return result
+
+
+def _decode(filename: str, content: bytes) -> str:
+    """The text of a UTF-8 file (a byte-order mark is dropped); raises ``_Unreadable`` for a
+    file of another format or encoding, or an empty one."""
+    ext = _extension(filename)
+    if ext in _UNSUPPORTED_EXTENSIONS:
+        raise _Unreadable(_UNSUPPORTED_EXTENSIONS[ext], _HINT)
+    if content.startswith(b"PK\x03\x04"):
+        raise _Unreadable(
+            gettext_noop(
+                '"%(filename)s" is a zip-based file (probably an Excel workbook), not CSV or HTML.'
+            ),
+            _HINT,
+        )
+    if content.startswith(b"%PDF"):
+        raise _Unreadable(gettext_noop('"%(filename)s" is a PDF document, not CSV or HTML.'), _HINT)
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _Unreadable(
+            gettext_noop('"%(filename)s" is encoded as UTF-16, not UTF-8.'), _SAVE_AS_UTF8
+        )
+    if not content.strip():
+        raise _Unreadable(gettext_noop('"%(filename)s" is empty.'))
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Unreadable(
+            gettext_noop(
+                '"%(filename)s" is not UTF-8 text: byte 0x%(byte)s on line %(line)s cannot be decoded (the file was probably saved as Windows-1252/Latin-1).'
+            ),
+            _SAVE_AS_UTF8,
+            byte=content[exc.start : exc.start + 1].hex(),
+            line=content[: exc.start].count(b"\n") + 1,
+        ) from None
+
+
+def _parser_for(filename: str, text: str) -> Callable[..., ParseResult]:
+    """CSV or UNTC HTML, by the file's extension or else by its first characters."""
+    ext = _extension(filename)
+    first_line = text.split("\n", 1)[0]
+    if ext == ".csv":
+        return parse_palermo_csv
+    if ext in (".html", ".htm") or text.lstrip().startswith("<"):
+        return parse_untc_html
+    if "participant" in first_line.lower() and "," in first_line:
+        return parse_palermo_csv
+    raise _Unreadable(
+        gettext_noop(
+            'Cannot tell what kind of file "%(filename)s" is: it is neither a CSV file with a participant column nor an HTML page.'
+        ),
+        _HINT,
+    )

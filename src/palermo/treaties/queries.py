@@ -13,7 +13,7 @@ from django.utils.translation import get_language, gettext, ngettext
 
 from palermo.core.models import Participant
 
-from . import rules
+from . import engine
 from .models import Instrument, TreatyAction
 
 _lock = threading.Lock()
@@ -36,7 +36,7 @@ def _data_version() -> tuple:
 
 def engine_inputs(extra_actions=()):
     instruments = [
-        rules.Instrument(
+        engine.Instrument(
             code=i.code,
             parent=i.parent.code if i.parent else None,
             threshold=i.threshold,
@@ -47,11 +47,11 @@ def engine_inputs(extra_actions=()):
         for i in Instrument.objects.select_related("parent")
     ]
     participants = [
-        rules.Participant(code=code, is_reio=kind == "reio", name=name)
+        engine.Participant(code=code, is_reio=kind == "reio", name=name)
         for code, kind, name in Participant.objects.values_list("code", "kind", "name")
     ]
     actions = [
-        rules.Action(participant=p, instrument=i, kind=rules.ActionKind(k), date=d)
+        engine.Action(participant=p, instrument=i, kind=engine.ActionKind(k), date=d)
         for p, i, k, d in TreatyAction.objects.order_by("date", "pk").values_list(
             "participant__code", "instrument__code", "kind", "date"
         )
@@ -59,13 +59,15 @@ def engine_inputs(extra_actions=()):
     return instruments, participants, actions + list(extra_actions)
 
 
-def build_engine(extra_actions=()) -> rules.TreatyEngine:
+def build_engine(extra_actions=()) -> engine.TreatyEngine:
     """A fresh engine over the database (plus ``extra_actions``), whose refusals, notes and
     discrepancies are in the active language."""
-    return rules.TreatyEngine(*engine_inputs(extra_actions), translate=gettext, ntranslate=ngettext)
+    return engine.TreatyEngine(
+        *engine_inputs(extra_actions), translate=gettext, ntranslate=ngettext
+    )
 
 
-def get_engine() -> rules.TreatyEngine:
+def get_engine() -> engine.TreatyEngine:
     version, language = _data_version(), get_language()
     with _lock:
         if _cache["version"] != version:

@@ -2,7 +2,9 @@
 
 from django.db import transaction
 
-from palermo.core.imports import run_import
+from palermo.platform.actors import system_user
+from palermo.platform.audit import as_system
+from palermo.platform.imports import run_import
 
 from .services import DATA, load_instruments
 
@@ -27,6 +29,7 @@ class ReferenceDataError(Exception):
 
 
 @transaction.atomic
+@as_system
 def load_treaty_reference(*, progress=None) -> dict:
     result = load_instruments()
     actions, warnings = 0, []
@@ -35,7 +38,7 @@ def load_treaty_reference(*, progress=None) -> dict:
             "treaty-actions",
             filename,
             (DATA / filename).read_bytes(),
-            acting_user=None,
+            acting_user=system_user(),
             progress=progress,
             options={"source": source},
         )

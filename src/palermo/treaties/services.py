@@ -8,12 +8,13 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from palermo.core.permissions import require
-from palermo.core.services import audited
+from palermo.platform.audit import audited
 
-from . import rules
+from . import engine
 from .choices import DeclarationSubject
 from .models import Article, Declaration, Instrument, StatusSnapshot, TreatyAction
 from .queries import build_engine
@@ -134,7 +135,7 @@ def update_instrument_facts(
     return instrument
 
 
-def check_action(action: rules.Action) -> None:
+def check_action(action: engine.Action) -> None:
     """Raise ValidationError with the rule engine's reason if the action would be refused."""
     engine = build_engine()
     refusal = engine.validate(action)
@@ -155,7 +156,9 @@ def record_action(
 ) -> TreatyAction:
     require(acting_user, "treaties.add_treatyaction")
     with transaction.atomic(), audited(acting_user):
-        check_action(rules.Action(participant.code, instrument.code, rules.ActionKind(kind), date))
+        check_action(
+            engine.Action(participant.code, instrument.code, engine.ActionKind(kind), date)
+        )
         action = TreatyAction(
             participant=participant,
             instrument=instrument,
@@ -209,6 +212,7 @@ def save_declaration(*, acting_user, declaration: Declaration) -> Declaration:
                 "subject": DeclarationSubject(declaration.subject).label,
                 "who": acting_user,
             },
-            url=f"/treaties/participants/{declaration.participant.code}/",
+            url=reverse("core:participant", args=[declaration.participant.code]),
+            sender=acting_user,
         )
     return declaration

@@ -25,7 +25,7 @@ class StatusTable(PalermoTable):
         # The link by hand rather than linkify=, whose per-cell machinery (attribute dicts, the
         # URL callable's signature inspected) cost more than the rest of the row.
         return format_html(
-            '<a href="{}">{}</a>', reverse("treaties:participant", args=[record["code"]]), value
+            '<a href="{}">{}</a>', reverse("core:participant", args=[record["code"]]), value
         )
 
     def value_name(self, value):

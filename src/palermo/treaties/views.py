@@ -17,6 +17,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
 from palermo.core.models import Participant
+from palermo.platform.policies import restrict
 
 from . import services
 from .choices import STATUS_COLORS, ActionKind, Status
@@ -210,8 +211,15 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
         return context
 
 
-def participant_detail(request, code):
-    participant = get_object_or_404(Participant.objects.with_regions(), code=code.upper())
+def participant_redirect(request, code):
+    """The State profile moved to the core page that gathers every module's panel."""
+    url = reverse("core:participant", args=[code.upper()])
+    query = request.GET.urlencode()
+    return redirect(f"{url}?{query}" if query else url, permanent=True)
+
+
+def participant_panel(request, participant):
+    """The Treaties panel of a State's profile: status on a date, actions, declarations."""
     form = StatusFilterForm(request.GET or {})
     form.is_valid()
     on = form.cleaned_data.get("on") or date.today()
@@ -239,20 +247,17 @@ def participant_detail(request, code):
                 {"instrument": instrument, "history": None, "status": Status.NONE, "actions": []}
             )
     rows.sort(key=lambda r: r["instrument"].order)
-    declarations = Declaration.objects.with_related().filter(participant=participant)
-    return render(
-        request,
-        "treaties/participant_detail.html",
-        {
-            "participant": participant,
-            "rows": rows,
-            "on": on,
-            "declarations": declarations,
-            "notes": [n for n in engine.unverified if n.action.participant == participant.code],
-            "can_add_declaration": request.user.has_perm("treaties.add_declaration", participant),
-            "partial": _partial_notice(all_instruments),
-        },
+    declarations = restrict(
+        Declaration.objects.with_related().filter(participant=participant), request.user
     )
+    return {
+        "rows": rows,
+        "on": on,
+        "declarations": declarations,
+        "notes": [n for n in engine.unverified if n.action.participant == participant.code],
+        "can_add_declaration": request.user.has_perm("treaties.add_declaration", participant),
+        "partial": _partial_notice(all_instruments),
+    }
 
 
 def _chosen(request):
@@ -269,7 +274,7 @@ def world_map(request):
     for p in participants:
         status = engine.status(p.code, instrument.code, on)
         labels[p.m49_code] = p.localized_name
-        links[p.m49_code] = reverse("treaties:participant", args=[p.code])
+        links[p.m49_code] = reverse("core:participant", args=[p.code])
         if status != Status.NONE:
             values[p.m49_code] = status.value
     categories = [
@@ -347,7 +352,7 @@ def declaration_delete(request, code, pk):
         return HttpResponseNotAllowed(["POST"])
     services.delete_declaration(acting_user=request.user, declaration=declaration)
     messages.success(request, _("Deleted."))
-    return redirect("treaties:participant", code=declaration.participant.code)
+    return redirect("core:participant", code=declaration.participant.code)
 
 
 @login_required
@@ -374,7 +379,7 @@ def declaration_edit(request, code, pk=None):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Saved."))
-            return redirect("treaties:participant", code=form.instance.participant.code)
+            return redirect("core:participant", code=form.instance.participant.code)
     return render(
         request,
         "treaties/declaration_form.html",
@@ -395,7 +400,7 @@ def action_create(request):
             form.add_error(None, exc)
         else:
             messages.success(request, _("Recorded: %(action)s") % {"action": action})
-            return redirect("treaties:participant", code=action.participant.code)
+            return redirect("core:participant", code=action.participant.code)
     return render(request, "treaties/action_form.html", {"form": form})
 
 
@@ -408,4 +413,4 @@ def action_delete(request, pk):
         return HttpResponseNotAllowed(["POST"])
     services.delete_action(acting_user=request.user, action=action)
     messages.success(request, _("Deleted."))
-    return redirect("treaties:participant", code=action.participant.code)
+    return redirect("core:participant", code=action.participant.code)

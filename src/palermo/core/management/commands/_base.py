@@ -7,15 +7,27 @@ from django.core.management.base import CommandError
 from tqdm import tqdm
 
 
-def acting_user(username: str | None):
-    if not username:
-        return None
+def acting_user(username: str | None, *, anonymous: bool = False):
+    """The user named with ``--as``; without one, the system actor for writes (recorded as
+    such in the audit trail), or the public for reads (``anonymous=True``)."""
     from palermo.core.models import User
+    from palermo.platform.actors import SYSTEM_USERNAME, system_user
 
+    if not username:
+        if anonymous:
+            from django.contrib.auth.models import AnonymousUser
+
+            return AnonymousUser()
+        return system_user()
+    if username == SYSTEM_USERNAME:
+        return system_user()
     try:
-        return User.objects.get(username=username)
+        user = User.objects.get(username=username)
     except User.DoesNotExist:
         raise CommandError(f"No user named “{username}”.") from None
+    if not user.is_active:
+        raise CommandError(f"The user “{username}” is deactivated.")
+    return user
 
 
 @contextmanager

@@ -20,17 +20,17 @@ class Command(BaseCommand):
         settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         call_command("load_reference", quiet_progress=False)
-        from palermo.core.demo import DEMO_PASSWORD, load_demo_users
-        from palermo.treaties.demo import load_demo
+        from palermo.platform.jobs import Progress
+        from palermo.platform.registry import DEMO_LOADERS
 
         with transaction.atomic():
-            users = load_demo_users()
-            load_demo()
+            results = [loader.load(Progress()) for loader in DEMO_LOADERS]
         url = f"http://127.0.0.1:{options['port']}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Palermo demo ready: {url}"))
-        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}) — fictional users:")
-        for username, role, state in users:
-            self.stdout.write(f"  {username:<14} {role}{f' ({state})' if state else ''}")
+        self.stdout.write("Demo content (fictional): " + ", ".join(s for s, _n in results) + ".")
+        for _summary, notes in results:
+            for line in notes:
+                self.stdout.write(line)
         if not options["no_serve"]:
             call_command("serve", port=options["port"])

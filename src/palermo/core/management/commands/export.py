@@ -1,44 +1,41 @@
 import sys
-from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 from django_tables2.export import TableExport
 
-from palermo.core.exports import EXPORTS
+from palermo.platform.audit import surface
+from palermo.platform.choices import Surface
+from palermo.platform.exports import EXPORTS
+
+from ._base import acting_user
 
 
 class Command(BaseCommand):
     help = (
-        "Export a table as CSV or XLSX, with the same columns as the page's download. "
+        "Export a table as CSV or XLSX, with the same columns as the page's download and what "
+        "the user named with --as may see (without --as: what the public may see). "
         "Example: palermo export treaty-status --instrument TIP --on 2010-07-13 -o tip.xlsx"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "table", help="; ".join(f"{k}: {v[1]}" for k, v in sorted(EXPORTS.items()))
-        )
-        parser.add_argument(
-            "-o", "--output", help="File to write (.csv or .xlsx); default: CSV to standard output."
-        )
-        parser.add_argument(
-            "--format", choices=["csv", "xlsx"], help="Default: from the file name."
-        )
-        parser.add_argument("--instrument", default="UNTOC")
-        parser.add_argument("--on", help="Date as YYYY-MM-DD (default today).")
+        tables = parser.add_subparsers(dest="table", required=True, metavar="TABLE", title="tables")
+        for name, export in sorted(EXPORTS.items()):
+            aliases = [name.replace("-", "_")] if "-" in name else []
+            sub = tables.add_parser(
+                name, aliases=aliases, help=export.help, description=export.help
+            )
+            sub.add_argument(
+                "-o", "--output", help="File to write (.csv or .xlsx); default: CSV to stdout."
+            )
+            sub.add_argument("--format", choices=["csv", "xlsx"], help="Default: from the file.")
+            sub.add_argument(
+                "--as", dest="user", help="Export what this user may see (default: the public)."
+            )
+            if export.arguments:
+                export.arguments(sub)
 
     def handle(self, *args, **options):
-        name = options["table"].replace("_", "-")
-        if name not in EXPORTS:
-            raise CommandError(
-                f"Unknown table “{name}”; choose one of: {', '.join(sorted(EXPORTS))}."
-            )
-        if options["on"]:
-            try:
-                options["on"] = date.fromisoformat(options["on"])
-            except ValueError:
-                raise CommandError(
-                    f"--on “{options['on']}” is not a date (use YYYY-MM-DD)."
-                ) from None
+        export = EXPORTS[options["table"].replace("_", "-")]
         output = options["output"]
         fmt = options["format"] or (
             output.rsplit(".", 1)[-1].lower() if output and "." in output else "csv"
@@ -47,8 +44,10 @@ class Command(BaseCommand):
             raise CommandError("Choose --format csv or xlsx.")
         if fmt == "xlsx" and not output:
             raise CommandError("XLSX needs a file: add -o FILE.xlsx.")
-        table = EXPORTS[name][0](options)
-        data = TableExport(fmt, table).export()
+        user = acting_user(options["user"], anonymous=True)
+        with surface(Surface.EXPORT, f"palermo export {export.name}"):
+            table = export.table(options, user)
+            data = TableExport(fmt, table).export()
         if output:
             mode = "wb" if isinstance(data, bytes) else "w"
             with open(

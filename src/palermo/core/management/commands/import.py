@@ -3,40 +3,50 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from palermo.core.imports import IMPORTERS, run_import
-from palermo.core.jobs import Progress
+from palermo.platform.audit import surface
+from palermo.platform.choices import Surface
+from palermo.platform.imports import IMPORTERS, run_import
+from palermo.platform.jobs import Progress
 
 from ._base import acting_user, progress_bar, refused_as_error
 
 
 class Command(BaseCommand):
     help = (
-        "Import a file, all or nothing. Example: palermo import treaty-actions status.html "
-        "--instrument UNTOC"
+        "Import a file, all or nothing, as the user named with --as (default: the system "
+        "actor, named so in the audit trail). "
+        "Example: palermo import treaty-actions status.html --instrument UNTOC --as secretariat"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("importer", help="What the file holds: " + ", ".join(sorted(IMPORTERS)))
-        parser.add_argument("file", help="Path of the file to import.")
-        parser.add_argument("--instrument", help="Instrument code if the file does not name it.")
-        parser.add_argument("--source", help="Where the file comes from (recorded with each row).")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Check every row, write nothing."
+        importers = parser.add_subparsers(
+            dest="importer", required=True, metavar="IMPORTER", title="importers"
         )
-        parser.add_argument("--as", dest="user", help="User name to record as the author.")
-        parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
+        for name, importer in sorted(IMPORTERS.items()):
+            aliases = [name.replace("-", "_")] if "-" in name else []
+            sub = importers.add_parser(name, aliases=aliases, help=str(importer.label))
+            sub.add_argument("file", help="Path of the file to import.")
+            sub.add_argument(
+                "--dry-run", action="store_true", help="Check every row, write nothing."
+            )
+            sub.add_argument(
+                "--as", dest="user", help="User name to record as the author (default: system)."
+            )
+            sub.add_argument("--json", action="store_true", help="Print the report as JSON.")
+            importer.add_arguments(sub)
 
     def handle(self, *args, **options):
         name = options["importer"].replace("_", "-")
-        if name not in IMPORTERS:
-            raise CommandError(
-                f"Unknown importer “{name}”; choose one of: {', '.join(sorted(IMPORTERS))}."
-            )
+        importer = IMPORTERS[name]
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
-        extra = {k: options[k] for k in ("instrument", "source") if options.get(k)}
-        with progress_bar(not options["json"]) as callback, refused_as_error():
+        extra = {k: options[k] for k in importer.option_names if options.get(k)}
+        with (
+            progress_bar(not options["json"]) as callback,
+            refused_as_error(),
+            surface(Surface.CLI, f"palermo import {name}"),
+        ):
             report = run_import(
                 name,
                 path.name,

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .audit import audited
 from .jobs import Progress, job_handler
-from .permissions import require
-from .services import audited
+from .policies import require_perm
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,11 @@ class Importer:
     permission = "core.import_data"
     formats = ("csv", "xlsx", "json")
     required_columns: tuple[str, ...] = ()
+    #: The options ``add_arguments`` declares, passed to the importer in ``report.options``.
+    option_names: tuple[str, ...] = ()
+
+    def add_arguments(self, parser) -> None:
+        """Command-line options of this importer for ``palermo import NAME FILE …``."""
 
     def parse(self, filename: str, content: bytes, report: ImportReport) -> list[Row]:
         rows = read_table(filename, content, report)
@@ -243,8 +248,7 @@ def run_import(
 ) -> ImportReport:
     """Parse, validate and write one file; nothing is written unless every row is valid."""
     importer = IMPORTERS[importer_name]
-    if acting_user is not None:
-        require(acting_user, importer.permission)
+    require_perm(acting_user, importer.permission)
     progress = progress or Progress()
     report = ImportReport(
         importer=importer_name,
@@ -284,7 +288,7 @@ def start_import(importer: str, upload, *, acting_user, dry_run: bool = False):
 
     from .jobs import start_job
 
-    require(acting_user, IMPORTERS[importer].permission)
+    require_perm(acting_user, IMPORTERS[importer].permission)
     folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(upload.name).name
@@ -329,7 +333,7 @@ def import_job(
         options=options,
     )
     if acting_user is not None:
-        from .services import notify
+        from .notifications import notify
 
         notify(
             [acting_user],

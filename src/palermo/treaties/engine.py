@@ -112,7 +112,10 @@ __all__ = [
 
 
 class ActionKind(StrEnum):
-    """A treaty action as the depositary records it."""
+    """A treaty action as the depositary records it.
+
+    The one list of kinds: the model field's choices (``choices.ActionKind``, with translated
+    labels) and the parsers' kinds are built from it."""
 
     SIGNATURE = "signature"
     RATIFICATION = "ratification"
@@ -298,7 +301,8 @@ def gettext_noop(message: str) -> str:
     return message
 
 
-def _english_plural(singular: str, plural: str, number: int) -> str:
+def english_plural(singular: str, plural: str, number: int) -> str:
+    """The default ``ntranslate``: English has one plural form. (The parsers use it too.)"""
     return singular if number == 1 else plural
 
 
@@ -308,8 +312,9 @@ _PROTOCOL_PARTY_ARTICLE = {"UNTOC": "37"}
 
 # -- messages ---------------------------------------------------------------------------------
 # Every sentence a user can see is one whole msgid with named placeholders, so a translator
-# sees the complete sentence: one per kind of action where the verb or noun differs (and per
-# pair of kinds where a sentence names both the refused action and an earlier instrument).
+# sees the complete sentence: one per kind of action where the verb or noun differs. A sentence
+# that would name two kinds of action is joined from two whole clauses instead (see
+# ``_REFUSAL``), so the tables grow with the kinds, not with their pairs.
 # Placeholders: ``who`` (participant label), ``instrument`` (code), ``date`` (ISO date of the
 # action), other ``*_date``/``effective`` ISO dates, ``parent`` (the Convention's code),
 # ``cite`` (a citation built from ``_CITE``).
@@ -419,155 +424,6 @@ _JOINING_AFTER_DENUNCIATION = {
         "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it denounced %(instrument)s on %(notice_date)s (effective %(effective)s); joining again after a denunciation is not handled by these rules."
     ),
 }
-_ALREADY_BOUND = {
-    (_K.RATIFICATION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.RATIFICATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCEPTANCE, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.APPROVAL, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.ACCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.SUCCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate."
-    ),
-}
 _NOT_A_PARTY = {
     _K.RATIFICATION: gettext_noop(
         "%(who)s cannot ratify %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
@@ -589,155 +445,6 @@ _NOT_A_PARTY = {
     ),
     _K.CONSENT_UNSPECIFIED: gettext_noop(
         "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not a party to the Convention (%(cite)s)."
-    ),
-}
-_NOT_YET_A_PARTY = {
-    (_K.RATIFICATION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.RATIFICATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot ratify %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCEPTANCE, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot accept %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.APPROVAL, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot approve %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.ACCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot accede to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.SUCCESSION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot succeed to %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.FORMAL_CONFIRMATION, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot formally confirm %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.RATIFICATION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.ACCEPTANCE): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.APPROVAL): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.ACCESSION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.SUCCESSION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.FORMAL_CONFIRMATION): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)."
-    ),
-    (_K.CONSENT_UNSPECIFIED, _K.CONSENT_UNSPECIFIED): gettext_noop(
-        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s: it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)."
     ),
 }
 _NO_LONGER_A_PARTY = {
@@ -809,6 +516,77 @@ _UNVERIFIED = {
         "%(who)s's instrument of consent (type not stated by the source) of %(instrument)s (%(date)s) is accepted but not verified: no consent to %(parent)s is known for it, and the known %(parent)s actions are incomplete (%(cite)s)."
     ),
 }
+# A refusal that names two kinds of action (the one refused, and the participant's earlier
+# instrument) is joined by ``_REFUSAL`` from two whole clauses, each keyed by one kind: the
+# refused action (``_REFUSED_ACTION``) and the reason (``_ALREADY_BOUND_BY``,
+# ``_NOT_YET_A_PARTY_SINCE``), 7 + 7 + 7 clauses and one frame instead of 2 x 49 sentences.
+_REFUSED_ACTION = {
+    # Translators: a clause, completed by a reason in "%(refused_action)s: %(reason)s."
+    _K.RATIFICATION: gettext_noop("%(who)s cannot ratify %(instrument)s on %(date)s"),
+    _K.ACCEPTANCE: gettext_noop("%(who)s cannot accept %(instrument)s on %(date)s"),
+    _K.APPROVAL: gettext_noop("%(who)s cannot approve %(instrument)s on %(date)s"),
+    _K.ACCESSION: gettext_noop("%(who)s cannot accede to %(instrument)s on %(date)s"),
+    _K.SUCCESSION: gettext_noop("%(who)s cannot succeed to %(instrument)s on %(date)s"),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "%(who)s cannot formally confirm %(instrument)s on %(date)s"
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "%(who)s cannot consent to be bound by %(instrument)s on %(date)s"
+    ),
+}
+_ALREADY_BOUND_BY = {
+    # Translators: the reason in "%(refused_action)s: %(reason)s."; "it" is the participant.
+    _K.RATIFICATION: gettext_noop(
+        "it is already bound by its instrument of ratification of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "it is already bound by its instrument of acceptance of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.APPROVAL: gettext_noop(
+        "it is already bound by its instrument of approval of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.ACCESSION: gettext_noop(
+        "it is already bound by its instrument of accession of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "it is already bound by its notification of succession of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "it is already bound by its instrument of formal confirmation of %(consent_date)s; a second instrument is a duplicate"
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "it is already bound by its instrument of consent (type not stated by the source) of %(consent_date)s; a second instrument is a duplicate"
+    ),
+}
+_NOT_YET_A_PARTY_SINCE = {
+    # Translators: the reason in "%(refused_action)s: %(reason)s."; "it" is the participant.
+    _K.RATIFICATION: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of ratification is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.ACCEPTANCE: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of acceptance is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.APPROVAL: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of approval is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.ACCESSION: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of accession is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.SUCCESSION: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its notification of succession is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.FORMAL_CONFIRMATION: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of formal confirmation is dated %(consent_date)s (%(cite)s)"
+    ),
+    _K.CONSENT_UNSPECIFIED: gettext_noop(
+        "it is not yet a party to the Convention (%(parent)s); its instrument of consent (type not stated by the source) is dated %(consent_date)s (%(cite)s)"
+    ),
+}
+# Translators: a refusal of a treaty action, joined from two clauses: e.g. "Testland cannot
+# accede to UNTOC on 2021-01-01" and "it is already bound by its instrument of ratification of
+# 2020-02-02; a second instrument is a duplicate".
+_REFUSAL = gettext_noop("%(refused_action)s: %(reason)s.")
+
 _ALREADY_SIGNED = gettext_noop(
     "%(who)s cannot sign %(instrument)s on %(date)s: it already signed it on %(signature_date)s."
 )
@@ -911,8 +689,9 @@ class TreatyEngine:
 
     Messages (``Refusal.reason``, ``unverified``, ``Discrepancy.message``) are English unless
     ``translate`` (a ``gettext``) and ``ntranslate`` (an ``ngettext``) are given; they are
-    applied to each whole-sentence msgid before its placeholders are filled, when the message
-    is built (at construction, or in ``validate``). Dates stay ISO (YYYY-MM-DD) and
+    applied to each msgid (a whole sentence, or a whole clause of a refusal joined by
+    ``_REFUSAL``) before its placeholders are filled, when the message is built (at
+    construction, or in ``validate``). Dates stay ISO (YYYY-MM-DD) and
     participant labels and instrument codes are data, inserted as they are.
     """
 
@@ -923,7 +702,7 @@ class TreatyEngine:
         actions: Iterable[Action],
         *,
         translate: Callable[[str], str] = gettext_noop,
-        ntranslate: Callable[[str, str, int], str] = _english_plural,
+        ntranslate: Callable[[str, str, int], str] = english_plural,
     ) -> None:
         self._translate = translate
         self._ntranslate = ntranslate
@@ -1016,6 +795,15 @@ class TreatyEngine:
         """``_plural`` under the name xgettext extracts by default (``ngettext:1,2``)."""
         return self._plural(singular, plural, count, **params)
 
+    def _joined(self, action: Action, head: dict, reason: str, **params: object) -> str:
+        """A refusal joined from two clauses: the refused action, and ``reason`` (a clause
+        msgid keyed by the kind of an earlier instrument), each translated whole."""
+        return self._message(
+            _REFUSAL,
+            refused_action=self._message(_REFUSED_ACTION[action.kind], **head),
+            reason=self._message(reason, **head, **params),
+        )
+
     def _cite(self, code: str, articles: dict[str, str], paragraph: str) -> str:
         article = articles.get(code)
         if article is None:
@@ -1074,8 +862,8 @@ class TreatyEngine:
             )
         if record is not None and record.consent is not None:
             consent = record.consent
-            return self._message(
-                _ALREADY_BOUND[action.kind, consent.kind], **head, consent_date=consent.date
+            return self._joined(
+                action, head, _ALREADY_BOUND_BY[consent.kind], consent_date=consent.date
             )
         parent = instrument.parent
         if parent is None:
@@ -1091,9 +879,10 @@ class TreatyEngine:
                 return None
             return self._message(_NOT_A_PARTY[action.kind], **head, cite=cite)
         if parent_consent.date > action.date:
-            return self._message(
-                _NOT_YET_A_PARTY[action.kind, parent_consent.kind],
-                **head,
+            return self._joined(
+                action,
+                head,
+                _NOT_YET_A_PARTY_SINCE[parent_consent.kind],
                 parent=parent,
                 consent_date=parent_consent.date,
                 cite=cite,
@@ -1238,7 +1027,7 @@ class TreatyEngine:
             if known < instrument.threshold:
                 latest = official - dt.timedelta(days=instrument.initial_delay_days)
                 by_then = sum(1 for action in qualifying if action.date <= latest)
-                message = _join_sentences(
+                message = join_sentences(
                     self.ngettext(
                         "Known actions give only %(count)s qualifying instrument for %(code)s, fewer than the %(threshold)s needed; using the official date %(official)s (sourced).",
                         "Known actions give only %(count)s qualifying instruments for %(code)s, fewer than the %(threshold)s needed; using the official date %(official)s (sourced).",
@@ -1427,6 +1216,6 @@ def _format_params(params: dict[str, object]) -> dict[str, object]:
     }
 
 
-def _join_sentences(first: str, second: str) -> str:
+def join_sentences(first: str, second: str) -> str:
     """Two whole sentences, with a space unless the first ends in full-width punctuation."""
     return first + second if first.endswith(("。", "！", "？")) else f"{first} {second}"

@@ -1,0 +1,128 @@
+"""The mechanism's own records: grants on single objects, and the log of reads.
+
+No domain data lives here; modules point at these through the policies (``member(...)``) and
+the shared read path (``audit.record_reads``).
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Surface
+
+
+class GrantQuerySet(models.QuerySet):
+    def held_by(self, user):
+        """Grants to the user, directly or through one of their groups."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(Q(user=user) | Q(group__in=user.groups.all()))
+
+    def for_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def on(self, obj):
+        return self.for_model(type(obj)).filter(object_id=obj.pk)
+
+
+class Grant(models.Model):
+    """A role on one record, held by a person or by a group of people.
+
+    The owner, editors and viewers of an investigation workspace are grants; so is a request
+    shared with a person, or with an authority (whose registered members form a group). What a
+    role allows is said by the record's policy (``member("owner", "editor")``), not here.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("record"))
+    role = models.CharField(_("role"), max_length=30)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("person"),
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grants",
+        verbose_name=_("group"),
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "role", "pk"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="grant_record")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(user__isnull=False) & Q(group__isnull=True))
+                | (Q(user__isnull=True) & Q(group__isnull=False)),
+                name="grant_to_user_or_group",
+                violation_error_message=_("A grant goes to one person or to one group."),
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "role", "user"],
+                condition=Q(user__isnull=False),
+                name="unique_grant_to_user",
+                violation_error_message=_("This person already has this role here."),
+            ),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "role", "group"],
+                condition=Q(group__isnull=False),
+                name="unique_grant_to_group",
+                violation_error_message=_("This group already has this role here."),
+            ),
+        ]
+
+    def __str__(self):
+        holder = self.user or self.group
+        return f"{holder}: {self.role} of {self.content_type.model} #{self.object_id}"
+
+
+class ReadEvent(models.Model):
+    """Someone read a sensitive record (or, for a large read, how many), and through what."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    surface = models.CharField(_("through"), max_length=10, choices=Surface.choices)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, related_name="+", verbose_name=_("kind of record")
+    )
+    object_pk = models.CharField(_("record"), max_length=64, blank=True)
+    object_repr = models.CharField(_("record"), max_length=200, blank=True)
+    count = models.PositiveIntegerField(_("records read"), default=1)
+    path = models.CharField(_("address or command"), max_length=300, blank=True)
+    created = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("read")
+        verbose_name_plural = _("reads")
+        indexes = [models.Index(fields=["content_type", "object_pk"], name="read_record")]
+
+    def __str__(self):
+        return f"{self.user or '—'} read {self.object_repr or self.count} ({self.surface})"

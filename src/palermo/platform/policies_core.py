@@ -1,0 +1,34 @@
+"""Policies of the platform's own records, and of the audit trail's entries."""
+
+from auditlog.models import LogEntry
+
+from .audit import RecordsVisible
+from .models import Grant, ReadEvent
+from .policies import Policy, owner, register_policy, secretariat
+
+
+@register_policy
+class GrantPolicy(Policy):
+    """Holders see their own grants; who else may see a record's grants is the record's policy
+    (its ``share`` action), checked by the services that grant."""
+
+    model = Grant
+    view = secretariat | owner("user")
+
+
+@register_policy
+class ReadEventPolicy(Policy):
+    """Who read a record: the Secretariat, and whoever may see its reads (``see_reads``: by
+    default those who may change it, e.g. a workspace's owners)."""
+
+    model = ReadEvent
+    view = secretariat | RecordsVisible("see_reads")
+    change = secretariat
+
+
+@register_policy
+class LogEntryPolicy(Policy):
+    """Each person sees the audit entries of the records they may see."""
+
+    model = LogEntry
+    view = secretariat | RecordsVisible("view")

@@ -1,0 +1,146 @@
+"""Shared list building block: sortable, filterable, paginated tables with CSV and XLSX export.
+
+``DataTableView`` joins django-filter (the filter form), django-tables2 (sorting, pagination,
+export through tablib) and django-htmx (an htmx request gets only the ``results`` partial, so
+filtering and paging update the table in place; every link still works without JavaScript).
+
+The view applies the model's policy itself: the rows are those the user may see (whatever
+``get_queryset`` returns is narrowed), the columns of restricted fields are absent for a user
+who may not see them, in the page and in its exports alike, and reads of sensitive records are
+logged. A subclass gives ``table_class``, ``filterset_class`` and ``get_queryset``, nothing more.
+"""
+
+import django_tables2 as tables
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django_filters.views import FilterView
+from django_tables2.export import ExportMixin
+from django_tables2.views import SingleTableMixin
+
+from .audit import record_reads, surface
+from .choices import Surface
+from .policies import policy_for
+
+
+class PalermoTable(tables.Table):
+    """A table rendered by ``core/table.html``: htmx sort and page links, and a lean body loop
+    (rendered cells only). Per-cell ``attrs`` and ``row_attrs`` are not rendered there; a table
+    that needs them sets ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
+
+    class Meta:
+        template_name = "core/table.html"
+        attrs = {"class": "data-table"}
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user  # the reader, for cells that depend on what they may see
+
+
+class PermissionMixin(AccessMixin):
+    """Refuse the view unless the user has ``permission`` (a django-rules name)."""
+
+    permission: str | None = None
+
+    def get_permission_object(self):
+        return None
+
+    def refuse(self):
+        if not self.request.user.is_authenticated:
+            return self.handle_no_permission()
+        raise PermissionDenied
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.permission and not request.user.has_perm(
+            self.permission, self.get_permission_object()
+        ):
+            return self.refuse()
+        return super().dispatch(request, *args, **kwargs)
+
+
+def hidden_columns(table_class, hidden_fields: set[str]) -> list[str]:
+    """Columns of ``table_class`` that show one of ``hidden_fields`` (by name or accessor)."""
+    names = []
+    for name, column in table_class.base_columns.items():
+        accessor = str(column.accessor or name).split("__")[0].split(".")[0]
+        if name in hidden_fields or accessor in hidden_fields:
+            names.append(name)
+    return names
+
+
+class DataTableView(PermissionMixin, ExportMixin, SingleTableMixin, FilterView):
+    template_name = "core/data_table.html"
+    paginate_by = 50
+    export_formats = ("csv", "xlsx")
+    export_trigger_param = "_export"
+    #: The policy action the rows are scoped by.
+    action = "view"
+    title = ""
+    intro = ""
+
+    def get_export_filename(self, export_format):
+        name = self.export_name if hasattr(self, "export_name") else "palermo-table"
+        return f"{name}.{export_format}"
+
+    def dispatch(self, request, *args, **kwargs):
+        model = self.get_model()
+        if not policy_for(model).allows(request.user, self.action):
+            return self.refuse()
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_model(self):
+        if getattr(self, "model", None) is not None:
+            return self.model
+        if self.filterset_class is not None:
+            return self.filterset_class._meta.model
+        return self.table_class._meta.model
+
+    def get(self, request, *args, **kwargs):
+        self._exporting = self.export_class.is_valid_format(
+            request.GET.get(self.export_trigger_param)
+        )
+        return super().get(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["queryset"] = policy_for(kwargs["queryset"]).queryset(
+            self.request.user, self.action, kwargs["queryset"]
+        )
+        return kwargs
+
+    def get_table_kwargs(self):
+        kwargs = super().get_table_kwargs()
+        if issubclass(self.get_table_class(), PalermoTable):
+            kwargs["user"] = self.request.user
+        hidden = policy_for(self.get_model()).hidden_fields(self.request.user)
+        if hidden:
+            kwargs["exclude"] = [
+                *kwargs.get("exclude", ()),
+                *hidden_columns(self.get_table_class(), hidden),
+            ]
+        return kwargs
+
+    def get_table(self, **kwargs):
+        table = super().get_table(**kwargs)
+        if policy_for(self.get_model()).sensitive and not getattr(self, "_exporting", False):
+            page = getattr(table, "page", None)
+            rows = page.object_list if page is not None else table.rows
+            record_reads(self.request.user, [row.record for row in rows], model=self.get_model())
+        return table
+
+    def create_export(self, export_format):
+        response = super().create_export(export_format)
+        if policy_for(self.get_model()).sensitive:
+            with surface(Surface.EXPORT):
+                record_reads(self.request.user, list(self.object_list), model=self.get_model())
+        return response
+
+    def get_template_names(self):
+        names = super().get_template_names()
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return [f"{names[0]}#results"]
+        return names
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(title=self.title, intro=self.intro, export_formats=self.export_formats)
+        return context
