@@ -773,3 +773,11 @@ def test_protocol_ratification_without_convention_is_accepted_but_flagged_when_d
     assert "accepted but not verified" in note and "UNTOC art. 37(2)" in note
     # Only the Protocol's own clause applies: bound from the 30th day after deposit.
     assert profile_rows(profile)["Trafficking in Persons Protocol"][0] == "Party"
+
+
+def test_the_old_profile_address_redirects_to_the_state_profile(user_client):
+    response = user_client(None).get("/treaties/participants/arg/", {"on": "2010-07-13"})
+    assert response.status_code == 301
+    assert response["Location"] == "/participants/ARG/?on=2010-07-13"
+    page = user_client(None).get(response["Location"]).content.decode()
+    assert 'id="panel-treaties"' in page and "Status on 2010-07-13" in page
