@@ -82,6 +82,7 @@ def setup_django(database_url: str | None) -> tuple[str, str]:
     os.environ["DJANGO_SETTINGS_MODULE"] = "palermo.settings"
     # Measure what production runs: DEBUG off (no debug query log, no debug templates).
     os.environ["PALERMO_DEBUG"] = "0"
+    os.environ["PALERMO_ADMIN"] = "1"  # the peer: Django's admin changelist (read-only here)
     if database_url:
         os.environ["PALERMO_DATABASE_URL"] = database_url
     else:

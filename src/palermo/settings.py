@@ -106,10 +106,14 @@ if PRODUCTION:
             "this site answers to, separated by commas."
         )
     DEBUG = False
+    ADMIN_ENABLED = False  # the admin is never served in production
 else:
     SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
     ALLOWED_HOSTS = env_list("PALERMO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     DEBUG = env_bool("PALERMO_DEBUG", True)
+    # The read-only admin: on in development; `make bench` turns it on with DEBUG off, since
+    # Django's admin changelist is its peer.
+    ADMIN_ENABLED = env_bool("PALERMO_ADMIN", DEBUG)
 
 INSTALLED_APPS = [
     "palermo.platform.admin.PalermoAdminConfig",  # read-only, development only

@@ -386,3 +386,25 @@ def test_the_language_cookie_is_lax_and_hidden_from_scripts(client):
 def test_in_production_the_language_cookie_is_only_sent_over_https(client):
     header = language_cookie(client).output()
     assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header
+
+
+def test_the_secretariat_unlocks_an_account_from_its_page(user_client):
+    from django.conf import settings
+
+    from palermo.core.models import User
+
+    observer = User.objects.get(username="observer")
+    guesser = user_client(None)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        guesser.post("/accounts/login/", {"username": "observer", "password": "wrong"})
+    secretariat = user_client("secretariat")
+    page = secretariat.get(f"/users/{observer.pk}/").content.decode()
+    assert "Unlock sign-in" in page
+    # Another role cannot lift it.
+    assert user_client("focal-point").post(f"/users/{observer.pk}/unlock/").status_code == 403
+    secretariat.post(f"/users/{observer.pk}/unlock/")
+    assert "Unlock sign-in" not in secretariat.get(f"/users/{observer.pk}/").content.decode()
+    signed_in = user_client(None).post(
+        "/accounts/login/", {"username": "observer", "password": "palermo-demo"}
+    )
+    assert signed_in.status_code == 302

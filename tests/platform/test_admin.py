@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(client, settings):
-    settings.DEBUG = True  # the admin exists in development only
+    settings.ADMIN_ENABLED = True  # the admin exists in development only
     user = User.objects.create_superuser("staffer", "staff@example.org", "x")
     client.force_login(user)
     return client
@@ -61,6 +61,23 @@ def test_the_user_admin_cannot_set_a_password_or_grant_rights(staff):
 
 
 def test_outside_development_there_is_no_admin(staff, settings):
-    settings.DEBUG = False
+    settings.ADMIN_ENABLED = False
     assert staff.get("/admin/").status_code == 404
     assert staff.get("/admin/treaties/treatyaction/").status_code == 404
+
+
+def test_production_never_serves_the_admin():
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PALERMO_")}
+    env.update(
+        PALERMO_PRODUCTION="1",
+        PALERMO_ADMIN="1",
+        PALERMO_SECRET_KEY="Qm9Xv2-kLp8_Rt4wZy7aBc1dEf5gHi3jKl6mNo0pQrSt",
+        PALERMO_ALLOWED_HOSTS="palermo.example",
+    )
+    code = "import palermo.settings as s; print(s.ADMIN_ENABLED, s.DEBUG)"
+    result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert result.stdout.split() == ["False", "False"], result.stderr

@@ -225,8 +225,7 @@ def unlock_signin(*, acting_user, username: str = "", address: str = "") -> int:
 
     from . import signin
 
-    if acting_user is not None:
-        require(acting_user, "core.manage_users")
+    require(acting_user, "core.manage_users")
     with transaction.atomic(), audited(acting_user):
         cleared = signin.unlock(username=username, address=address)
         user = User.objects.filter(username=username).first() if username else None

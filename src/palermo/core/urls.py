@@ -60,6 +60,7 @@ urlpatterns = [
         name="user_remove_role",
     ),
     path("users/<int:pk>/active/", views.user_set_active, name="user_set_active"),
+    path("users/<int:pk>/unlock/", views.user_unlock, name="user_unlock"),
 ]
 
 
@@ -126,6 +127,7 @@ declare_routes(
             method="POST",
             sample=_observer(assignment_pk=lambda u: u.role_assignments.first().pk),
         ),
+        "user_unlock": allow("secretariat", method="POST", sample=_observer()),
         "user_set_active": allow(
             "secretariat", method="POST", sample=_observer(), data={"active": "1"}
         ),

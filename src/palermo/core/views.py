@@ -237,7 +237,26 @@ def user_detail(request, pk):
         else:
             messages.success(request, _("Role added: %(role)s.") % {"role": assignment})
             return redirect("core:user", pk=user.pk)
-    return render(request, "core/users_detail.html", {"person": user, "role_form": form})
+    from axes.models import AccessAttempt
+
+    locked = AccessAttempt.objects.filter(
+        username=user.username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).exists()
+    return render(
+        request,
+        "core/users_detail.html",
+        {"person": user, "role_form": form, "locked": locked},
+    )
+
+
+@require_POST
+@_may_manage_users
+def user_unlock(request, pk):
+    """Lift the pause on signing in that wrong passwords put on this account."""
+    user = get_object_or_404(User, pk=pk)
+    services.unlock_signin(acting_user=request.user, username=user.username)
+    messages.success(request, _("%(user)s can try to sign in again.") % {"user": user})
+    return redirect("core:user", pk=user.pk)
 
 
 @require_POST

@@ -2,8 +2,8 @@
 
 The admin would write models directly, bypassing the services' validation, permissions and
 audit (a staff user once saved a denunciation dated before the State's consent, which the
-service refuses). So every model admin is read-only, and outside development (``DEBUG`` off)
-the admin is not there at all.
+service refuses). So every model admin is read-only, and outside development the admin is not
+there at all (``ADMIN_ENABLED``: on with ``DEBUG``, never in production).
 """
 
 from django.conf import settings
@@ -19,7 +19,7 @@ class ReadOnlyAdminSite(admin.AdminSite):
         inner = super().admin_view(view, cacheable)
 
         def view_in_development_only(request, *args, **kwargs):
-            if not settings.DEBUG:
+            if not getattr(settings, "ADMIN_ENABLED", settings.DEBUG):
                 raise Http404("The admin is only available in development.")
             return inner(request, *args, **kwargs)
 
