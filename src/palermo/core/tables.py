@@ -5,8 +5,8 @@ import django_tables2 as tables
 from auditlog.models import LogEntry
 from django import forms
 from django.db.models import Prefetch, Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from palermo.platform.actors import SYSTEM_USERNAME
 from palermo.platform.audit import visible_changes
@@ -193,7 +193,9 @@ class ReadTable(PalermoTable):
     def render_object_repr(self, record):
         if record.object_pk:
             return record.object_repr or record.object_pk
-        return gettext("%(count)s records") % {"count": record.count}
+        return ngettext("%(count)s record", "%(count)s records", record.count) % {
+            "count": record.count
+        }
 
     def value_object_repr(self, record):
         return self.render_object_repr(record)
