@@ -154,3 +154,23 @@ def test_the_audit_trail_filters_by_date(user_client):
     assert "dated token" in client.get("/audit/?since=2000-01-01").content.decode()
     assert "dated token" not in client.get("/audit/?since=2999-01-01").content.decode()
     assert "dated token" not in client.get("/audit/?until=2000-01-01").content.decode()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"revoke": "abc"},
+        {"revoke": "99999999999999999999999"},
+        {"revoke": ""},
+        {"language": "xx-nowhere"},
+        {"name": "x" * 500},
+        {"unexpected": "value"},
+    ],
+)
+def test_malformed_account_posts_get_an_answer_not_a_server_error(user_client, data):
+    client = user_client("observer")
+    client.raise_request_exception = False
+    response = client.post("/account/", data)
+    assert response.status_code in (200, 404)
+    if "language" in data:
+        assert "Select a valid choice" in response.content.decode()

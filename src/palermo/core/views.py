@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
@@ -76,12 +77,17 @@ def account(request):
                 )
                 return response
         elif "revoke" in request.POST:
-            token = get_object_or_404(request.user.api_tokens, pk=request.POST["revoke"])
+            # A malformed or unknown number is "no such token of yours", never a server error.
+            number = request.POST["revoke"].strip()
+            if not number.isdigit() or int(number) > 2**63 - 1:
+                raise Http404(_("No such API token."))
+            token = get_object_or_404(request.user.api_tokens, pk=int(number))
             services.revoke_api_token(acting_user=request.user, token=token)
             messages.success(request, _("The token was revoked."))
             return redirect("core:account")
-        form = ApiTokenForm(request.POST)
-        if form.is_valid():
+        else:
+            form = ApiTokenForm(request.POST)
+        if "language" not in request.POST and form.is_valid():
             _token, new_key = services.create_api_token(
                 acting_user=request.user, name=form.cleaned_data["name"]
             )
