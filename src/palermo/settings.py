@@ -318,7 +318,7 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("PALERMO_FROM_EMAIL", "palermo@localhost")
 
-DJANGO_TABLES2_TEMPLATE = "core/table.html"
+DJANGO_TABLES2_TEMPLATE = "platform/table.html"
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

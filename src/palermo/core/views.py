@@ -188,7 +188,7 @@ class UserListView(DataTableView):
 
     def get_template_names(self):
         if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
-            return ["core/data_table.html#results"]  # the partial lives in the parent template
+            return ["platform/data_table.html#results"]  # the partial lives in the parent template
         return [self.template_name]
 
     def get_queryset(self):

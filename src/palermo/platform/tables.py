@@ -23,12 +23,12 @@ from .policies import policy_for
 
 
 class PalermoTable(tables.Table):
-    """A table rendered by ``core/table.html``: htmx sort and page links, and a lean body loop
+    """A table rendered by ``platform/table.html``: htmx sort and page links, and a lean body loop
     (rendered cells only). Per-cell ``attrs`` and ``row_attrs`` are not rendered there; a table
     that needs them sets ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
 
     class Meta:
-        template_name = "core/table.html"
+        template_name = "platform/table.html"
         attrs = {"class": "data-table"}
 
     def __init__(self, *args, user=None, **kwargs):
@@ -68,7 +68,7 @@ def hidden_columns(table_class, hidden_fields: set[str]) -> list[str]:
 
 
 class DataTableView(PermissionMixin, ExportMixin, SingleTableMixin, FilterView):
-    template_name = "core/data_table.html"
+    template_name = "platform/data_table.html"
     paginate_by = 50
     export_formats = ("csv", "xlsx")
     export_trigger_param = "_export"
