@@ -1,8 +1,8 @@
 import pytest
 
-from palermo.core.choices import JobStatus
 from palermo.core.models import Job
 from palermo.platform.actors import system_user
+from palermo.platform.choices import JobStatus
 from palermo.platform.jobs import HANDLERS, Progress, job_handler, job_state, run_job_now, start_job
 
 pytestmark = pytest.mark.django_db

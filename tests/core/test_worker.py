@@ -8,8 +8,8 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
-from palermo.core.choices import JobStatus
 from palermo.core.models import Job, User
+from palermo.platform.choices import JobStatus
 from palermo.platform.jobs import HANDLERS, job_handler, start_embedded_worker, start_job
 
 DATABASE_QUEUE = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -24,10 +24,3 @@ class Role(models.TextChoices):
 
 # Roles that act for one State and are meaningless without it.
 STATE_BOUND_ROLES = frozenset({Role.FOCAL_POINT, Role.EXPERT, Role.PRACTITIONER})
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    SUCCEEDED = "succeeded", _("Finished")
-    FAILED = "failed", _("Failed")

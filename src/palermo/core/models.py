@@ -1,8 +1,10 @@
-"""Shared domain: participants and regions, users and their roles, tokens, jobs, notifications."""
+"""Core's domain: participants and regions, users and their roles, API tokens.
+
+Jobs and notifications are the platform's records (``platform.models``), re-exported here.
+"""
 
 import hashlib
 import secrets
-import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -13,17 +15,9 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
-from palermo.platform.policies import RestrictedQuerySet
+from palermo.platform.models import Job, Notification, TimeStamped  # noqa: F401  (re-exported)
 
-from .choices import STATE_BOUND_ROLES, JobStatus, ParticipantKind, RegionLevel, Role
-
-
-class TimeStamped(models.Model):
-    created = models.DateTimeField(_("created"), auto_now_add=True)
-    updated = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        abstract = True
+from .choices import STATE_BOUND_ROLES, ParticipantKind, RegionLevel, Role
 
 
 class Region(TimeStamped):
@@ -313,73 +307,3 @@ class ApiToken(TimeStamped):
     @property
     def is_expired(self) -> bool:
         return self.expires is not None and self.expires <= timezone.now()
-
-
-class Notification(TimeStamped):
-    """A message for one user, shown in the app and, if they have an address, sent by e-mail."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("message"), blank=True)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
-
-    def __str__(self):
-        return self.title
-
-
-class JobQuerySet(RestrictedQuerySet):
-    def visible_to(self, user):
-        return self.restrict(user)
-
-
-class Job(TimeStamped):
-    """A piece of long work (an import, a report) run in the background, with its progress."""
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    kind = models.CharField(_("kind"), max_length=60)
-    label = models.CharField(_("description"), max_length=200)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="jobs",
-    )
-    params = models.JSONField(default=dict, blank=True)
-    language = models.CharField(
-        _("language"),
-        max_length=10,
-        blank=True,
-        help_text=_("The language of the person who started it: its report is written in it."),
-    )
-    status = models.CharField(
-        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
-    )
-    done = models.PositiveIntegerField(default=0)
-    total = models.PositiveIntegerField(default=0)
-    message = models.CharField(_("message"), max_length=500, blank=True)
-    result = models.JSONField(null=True, blank=True)
-    finished = models.DateTimeField(_("finished"), null=True, blank=True)
-
-    objects = JobQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created"]
-        verbose_name = _("job")
-        verbose_name_plural = _("jobs")
-
-    def __str__(self):
-        return self.label
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

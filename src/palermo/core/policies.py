@@ -1,10 +1,9 @@
-"""Who may see and change core's records: States and regions, people, roles, tokens, jobs."""
+"""Who may see and change core's records: States and regions, people, roles, tokens."""
 
 from palermo.platform.policies import (
     Policy,
     anyone,
     authenticated,
-    nobody,
     owner,
     register_policy,
     secretariat,
@@ -12,8 +11,6 @@ from palermo.platform.policies import (
 
 from .models import (
     ApiToken,
-    Job,
-    Notification,
     Participant,
     Region,
     RegionalGroup,
@@ -67,20 +64,3 @@ class ApiTokenPolicy(Policy):
     view = secretariat | owner("user")
     add = authenticated
     delete = secretariat | owner("user")
-
-
-@register_policy
-class JobPolicy(Policy):
-    """A job and its report are its starter's, and the Secretariat's."""
-
-    model = Job
-    view = secretariat | owner("owner")
-    add = authenticated
-    change = nobody
-
-
-@register_policy
-class NotificationPolicy(Policy):
-    model = Notification
-    view = owner("recipient")
-    change = owner("recipient")

@@ -11,3 +11,10 @@ class Surface(models.TextChoices):
     SEARCH = "search", _("search")
     CLI = "cli", _("command line")
     JOB = "job", _("background job")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    SUCCEEDED = "succeeded", _("Finished")
+    FAILED = "failed", _("Failed")

@@ -18,8 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django_tasks import task
 
-from palermo.core.choices import JobStatus
-from palermo.core.models import Job
+from .choices import JobStatus
+from .models import Job
 
 logger = logging.getLogger(__name__)
 

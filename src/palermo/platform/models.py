@@ -1,8 +1,11 @@
-"""The mechanism's own records: grants on single objects, and the log of reads.
+"""The mechanism's own records: grants on single objects, the log of reads, background jobs
+and notifications.
 
 No domain data lives here; modules point at these through the policies (``member(...)``) and
 the shared read path (``audit.record_reads``).
 """
+
+import uuid
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -10,7 +13,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Surface
+from .choices import JobStatus, Surface
+from .policies import RestrictedQuerySet
+
+
+class TimeStamped(models.Model):
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        abstract = True
 
 
 class GrantQuerySet(models.QuerySet):
@@ -126,3 +138,75 @@ class ReadEvent(models.Model):
 
     def __str__(self):
         return f"{self.user or '—'} read {self.object_repr or self.count} ({self.surface})"
+
+
+class Notification(TimeStamped):
+    """A message for one user, shown in the app and, if they have an address, sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        db_table = "core_notification"  # created by core before the platform had an app
+        ordering = ["-created", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.title
+
+
+class JobQuerySet(RestrictedQuerySet):
+    def visible_to(self, user):
+        return self.restrict(user)
+
+
+class Job(TimeStamped):
+    """A piece of long work (an import, a report) run in the background, with its progress."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    label = models.CharField(_("description"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="jobs",
+    )
+    params = models.JSONField(default=dict, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        help_text=_("The language of the person who started it: its report is written in it."),
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    message = models.CharField(_("message"), max_length=500, blank=True)
+    result = models.JSONField(null=True, blank=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = JobQuerySet.as_manager()
+
+    class Meta:
+        db_table = "core_job"  # created by core before the platform had an app
+        ordering = ["-created"]
+        verbose_name = _("job")
+        verbose_name_plural = _("jobs")
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)

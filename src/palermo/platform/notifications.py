@@ -85,7 +85,7 @@ def notify(
     ``sender`` is the person whose action causes the notification: their notifications to
     any one recipient are capped per hour unless they are the Secretariat.
     """
-    from palermo.core.models import Notification
+    from .models import Notification
 
     recipients = [u for u in recipients if u is not None]
     notes, mails = [], []

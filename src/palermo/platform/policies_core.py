@@ -3,8 +3,8 @@
 from auditlog.models import LogEntry
 
 from .audit import RecordsVisible
-from .models import Grant, ReadEvent
-from .policies import Policy, owner, register_policy, secretariat
+from .models import Grant, Job, Notification, ReadEvent
+from .policies import Policy, authenticated, nobody, owner, register_policy, secretariat
 
 
 @register_policy
@@ -32,3 +32,20 @@ class LogEntryPolicy(Policy):
 
     model = LogEntry
     view = secretariat | RecordsVisible("view")
+
+
+@register_policy
+class JobPolicy(Policy):
+    """A job and its report are its starter's, and the Secretariat's."""
+
+    model = Job
+    view = secretariat | owner("owner")
+    add = authenticated
+    change = nobody
+
+
+@register_policy
+class NotificationPolicy(Policy):
+    model = Notification
+    view = owner("recipient")
+    change = owner("recipient")
