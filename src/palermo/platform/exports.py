@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from .audit import record_reads, surface
 from .choices import Surface
 from .policies import policy_for
-from .tables import PalermoTable, hidden_columns
+from .tables import PalermoTable, SafeTableExport, hidden_columns  # noqa: F401  (re-exported)
 
 
 @dataclass

@@ -14,12 +14,44 @@ import django_tables2 as tables
 from django.contrib.auth.mixins import AccessMixin
 from django.core.exceptions import PermissionDenied
 from django_filters.views import FilterView
-from django_tables2.export import ExportMixin
+from django_tables2.export import ExportMixin, TableExport
 from django_tables2.views import SingleTableMixin
+from tablib import Dataset
 
 from .audit import record_reads, surface
 from .choices import Surface
 from .policies import policy_for
+
+#: What makes a spreadsheet read a cell as a formula (OWASP's list for CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A text cell a spreadsheet would run as a formula, quoted so it is shown as text."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class SafeTableExport(TableExport):
+    """django-tables2's export (CSV, XLSX …) with formula-looking text cells neutralised: an
+    imported name such as ``=HYPERLINK(…)`` comes out as text, not as a live formula."""
+
+    def table_to_dataset(self, table, exclude_columns, dataset_kwargs=None):
+        dataset = Dataset(**{"title": _title(table), **(dataset_kwargs or {})})
+        for i, row in enumerate(table.as_values(exclude_columns=exclude_columns)):
+            if i == 0:
+                dataset.headers = row
+            else:
+                dataset.append([neutralise(value) for value in row])
+        return dataset
+
+
+def _title(table) -> str:
+    try:
+        return str(table.Meta.model._meta.verbose_name_plural).title()
+    except AttributeError:
+        return "Export Data"
 
 
 class PalermoTable(tables.Table):
@@ -72,6 +104,7 @@ class DataTableView(PermissionMixin, ExportMixin, SingleTableMixin, FilterView):
     paginate_by = 50
     export_formats = ("csv", "xlsx")
     export_trigger_param = "_export"
+    export_class = SafeTableExport
     #: The policy action the rows are scoped by.
     action = "view"
     title = ""

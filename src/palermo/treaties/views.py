@@ -17,6 +17,7 @@ from django_tables2.export import ExportMixin
 from django_tables2.views import SingleTableMixin
 
 from palermo.core.models import Participant
+from palermo.platform.exports import SafeTableExport
 from palermo.platform.policies import restrict
 
 from . import services
@@ -149,6 +150,7 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
     paginate_by = 50
     export_formats = ("csv", "xlsx")
     export_trigger_param = "_export"
+    export_class = SafeTableExport
 
     def get_form(self):
         if not hasattr(self, "_form"):

@@ -1,11 +1,10 @@
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
-from django_tables2.export import TableExport
 
 from palermo.platform.audit import surface
 from palermo.platform.choices import Surface
-from palermo.platform.exports import EXPORTS
+from palermo.platform.exports import EXPORTS, SafeTableExport
 
 from ._base import acting_user
 
@@ -47,7 +46,7 @@ class Command(BaseCommand):
         user = acting_user(options["user"], anonymous=True)
         with surface(Surface.EXPORT, f"palermo export {export.name}"):
             table = export.table(options, user)
-            data = TableExport(fmt, table).export()
+            data = SafeTableExport(fmt, table).export()
         if output:
             mode = "wb" if isinstance(data, bytes) else "w"
             with open(
