@@ -92,7 +92,7 @@ RESTRICTED_VALUE = "analyst@example.org"
 
 def _leaks(response, kind):
     content = getattr(response, "content", b"")
-    return kind not in ("secretariat", "analyst") and RESTRICTED_VALUE.encode() in content
+    return kind != "secretariat" and RESTRICTED_VALUE.encode() in content
 
 
 def _allowed(response):

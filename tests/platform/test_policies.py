@@ -2,6 +2,7 @@
 one object agree for every user, and those who must be refused are."""
 
 import pytest
+import rules
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 
@@ -165,3 +166,5 @@ def test_restricted_fields_need_a_condition_on_the_user_alone(people):
             policy_for(Group).hidden_fields(people["analyst"])
     finally:
         del POLICIES[Group]
+        for action in ("view", "add", "change", "delete", "see_reads"):
+            rules.remove_perm(f"auth.{action}_group")

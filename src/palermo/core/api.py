@@ -22,6 +22,7 @@ from . import services
 from .api_auth import READ, WRITE
 from .models import Job, Participant, Region, RegionalGroup, RoleAssignment, User
 from .permissions import require
+from .samples import first_role, focal_points_job, observer
 from .tables import UserFilter, users_with_roles
 
 router = Router(tags=["core"])
@@ -307,21 +308,6 @@ def site_search(request, q: str, limit: int = 10):
 
 
 # Who may call each operation (tests/test_permission_matrix.py checks every role against this).
-def _job():
-    job = Job.objects.create(
-        kind="core.import", label="Sample job", owner=User.objects.get(username="focal-point")
-    )
-    return {"job_id": job.pk}
-
-
-def _observer(**extra):
-    def sample():
-        observer = User.objects.get(username="observer")
-        return {"user_id": observer.pk, **{k: v(observer) for k, v in extra.items()}}
-
-    return sample
-
-
 def _upload():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -345,17 +331,19 @@ declare_api(
         "GET /regions": PUBLIC,
         "GET /regional-groups": PUBLIC,
         "GET /me": PUBLIC,
-        "GET /jobs/{job_id}": allow("secretariat", "focal-point", sample=_job, hidden=True),
+        "GET /jobs/{job_id}": allow(
+            "secretariat", "focal-point", sample=focal_points_job("job_id"), hidden=True
+        ),
         "POST /imports": allow("secretariat", data=_upload, multipart=True),
         "GET /importers": PUBLIC,
         "GET /users": SECRETARIAT,
-        "GET /users/{user_id}": allow("secretariat", sample=_observer()),
+        "GET /users/{user_id}": allow("secretariat", sample=observer("user_id")),
         "POST /users/{user_id}/roles": allow(
-            "secretariat", sample=_observer(), data={"role": "analyst"}
+            "secretariat", sample=observer("user_id"), data={"role": "analyst"}
         ),
         "DELETE /users/{user_id}/roles/{assignment_id}": allow(
             "secretariat",
-            sample=_observer(assignment_id=lambda u: u.role_assignments.first().pk),
+            sample=observer("user_id", assignment_id=first_role),
         ),
         "GET /search": allow(*PUBLIC.allow, query={"q": "Argentina"}),
     },

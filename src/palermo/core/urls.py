@@ -5,6 +5,7 @@ from palermo.platform.access import PUBLIC, SECRETARIAT, SIGNED_IN, allow, decla
 
 from . import auth_views as password_views
 from . import views
+from .samples import first_role, focal_points_job, observer
 
 app_name = "core"
 
@@ -64,26 +65,6 @@ urlpatterns = [
 ]
 
 
-def _job():
-    """A job of Argentina's focal point: theirs and the Secretariat's to see."""
-    from .models import Job, User
-
-    job = Job.objects.create(
-        kind="core.import", label="Sample job", owner=User.objects.get(username="focal-point")
-    )
-    return {"pk": job.pk}
-
-
-def _observer(**extra):
-    def sample():
-        from .models import User
-
-        observer = User.objects.get(username="observer")
-        return {"pk": observer.pk, **{k: v(observer) for k, v in extra.items()}}
-
-    return sample
-
-
 def _reset_link():
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -115,21 +96,21 @@ declare_routes(
         "participant": allow(*PUBLIC.allow, sample=lambda: {"code": "ARG"}),
         "notifications": SIGNED_IN,
         "jobs": SIGNED_IN,
-        "job": allow("secretariat", "focal-point", sample=_job, hidden=True),
+        "job": allow("secretariat", "focal-point", sample=focal_points_job("pk"), hidden=True),
         "audit": SIGNED_IN,
         "reads": SIGNED_IN,
         "import": SECRETARIAT,
         "users": SECRETARIAT,
         "user_create": SECRETARIAT,
-        "user": allow("secretariat", sample=_observer()),
+        "user": allow("secretariat", sample=observer("pk")),
         "user_remove_role": allow(
             "secretariat",
             method="POST",
-            sample=_observer(assignment_pk=lambda u: u.role_assignments.first().pk),
+            sample=observer("pk", assignment_pk=first_role),
         ),
-        "user_unlock": allow("secretariat", method="POST", sample=_observer()),
+        "user_unlock": allow("secretariat", method="POST", sample=observer("pk")),
         "user_set_active": allow(
-            "secretariat", method="POST", sample=_observer(), data={"active": "1"}
+            "secretariat", method="POST", sample=observer("pk"), data={"active": "1"}
         ),
     },
 )

@@ -54,10 +54,6 @@ def surface(name: str, path: str = ""):
         _path.reset(path_token)
 
 
-def current_surface() -> str:
-    return _surface.get()
-
-
 class SurfaceMiddleware:
     """Reads during a request are page reads, or API reads when an API view answers."""
 
@@ -76,7 +72,7 @@ class SurfaceMiddleware:
         return None
 
 
-def record_reads(user, records, *, model=None, surface_name: str | None = None) -> None:
+def record_reads(user, records, *, model=None) -> None:
     """Log that ``user`` read ``records`` (instances, or a count) if their model is sensitive.
 
     The shared views, API helpers, exports and search call this; modules do not.
@@ -92,7 +88,7 @@ def record_reads(user, records, *, model=None, surface_name: str | None = None) 
     from .models import ReadEvent
 
     who = user if getattr(user, "pk", None) and getattr(user, "is_authenticated", True) else None
-    through = surface_name or current_surface()
+    through = _surface.get()
     path = _path.get()
     content_type = ContentType.objects.get_for_model(model)
     if items and count <= DETAIL_LIMIT:

@@ -49,8 +49,3 @@ def revoke(record, *, to, role: str, acting_user) -> int:
     with transaction.atomic(), audited(acting_user):
         deleted, _ = Grant.objects.on(record).filter(role=role, **holder).delete()
     return deleted
-
-
-def holders(record):
-    """Who holds which role on ``record`` (for its sharing panel)."""
-    return Grant.objects.on(record).select_related("user", "group").order_by("role", "pk")

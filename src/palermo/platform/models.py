@@ -162,11 +162,6 @@ class Notification(TimeStamped):
         return self.title
 
 
-class JobQuerySet(RestrictedQuerySet):
-    def visible_to(self, user):
-        return self.restrict(user)
-
-
 class Job(TimeStamped):
     """A piece of long work (an import, a report) run in the background, with its progress."""
 
@@ -196,7 +191,7 @@ class Job(TimeStamped):
     result = models.JSONField(null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = JobQuerySet.as_manager()
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         db_table = "core_job"  # created by core before the platform had an app

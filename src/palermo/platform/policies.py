@@ -122,42 +122,36 @@ class Condition:
         return AllOf(self, other)
 
 
-class AnyOf(Condition):
+class _Combination(Condition):
+    """Several conditions joined by one operator; nested joins of the same kind are flattened."""
+
+    combine_rows: Callable
+    combine_tests: Callable
+    joiner: str
+
     def __init__(self, *conditions: Condition):
+        kind = type(self)
         self.conditions = [
-            c
-            for cond in conditions
-            for c in (cond.conditions if isinstance(cond, AnyOf) else [cond])
+            c for cond in conditions for c in (cond.conditions if type(cond) is kind else [cond])
         ]
         self.user_level = all(c.user_level for c in self.conditions)
 
     def rows(self, user, model):
-        return _combine_or(c.rows(user, model) for c in self.conditions)
+        return type(self).combine_rows(c.rows(user, model) for c in self.conditions)
 
     def test(self, user, obj):
-        return any(c.test(user, obj) for c in self.conditions)
+        return type(self).combine_tests(c.test(user, obj) for c in self.conditions)
 
     def __repr__(self):
-        return " | ".join(map(repr, self.conditions))
+        return self.joiner.join(f"({c!r})" for c in self.conditions)
 
 
-class AllOf(Condition):
-    def __init__(self, *conditions: Condition):
-        self.conditions = [
-            c
-            for cond in conditions
-            for c in (cond.conditions if isinstance(cond, AllOf) else [cond])
-        ]
-        self.user_level = all(c.user_level for c in self.conditions)
+class AnyOf(_Combination):
+    combine_rows, combine_tests, joiner = staticmethod(_combine_or), staticmethod(any), " | "
 
-    def rows(self, user, model):
-        return _combine_and(c.rows(user, model) for c in self.conditions)
 
-    def test(self, user, obj):
-        return all(c.test(user, obj) for c in self.conditions)
-
-    def __repr__(self):
-        return " & ".join(f"({c!r})" for c in self.conditions)
+class AllOf(_Combination):
+    combine_rows, combine_tests, joiner = staticmethod(_combine_and), staticmethod(all), " & "
 
 
 class UserCondition(Condition):
@@ -544,10 +538,6 @@ def has_policy(model) -> bool:
 def restrict(queryset, user, action: str = "view"):
     """The rows of ``queryset`` that ``user`` may ``action``, by the model's policy."""
     return policy_for(queryset.model).queryset(user, action, queryset)
-
-
-def allowed(user, action: str, obj) -> bool:
-    return policy_for(obj).allows(user, action, obj)
 
 
 def require(user, action: str, obj) -> None:

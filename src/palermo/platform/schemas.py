@@ -24,9 +24,6 @@ from .policies import policy_for
 MODEL_KEY = "x-palermo-model"
 RESTRICTED_KEY = "x-palermo-restricted"
 
-#: JSON schema title → model, for filtering the OpenAPI document.
-SCHEMA_MODELS: dict[str, type] = {}
-
 
 def _caller(info: SerializationInfo | None):
     request = (info.context or {}).get("request") if info is not None else None
@@ -40,11 +37,6 @@ def _caller(info: SerializationInfo | None):
 
 class PolicySchema(Schema):
     policy_model: ClassVar[type | None] = None
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        if cls.policy_model is not None:
-            SCHEMA_MODELS[cls.__name__] = cls.policy_model
 
     @classmethod
     def __get_pydantic_json_schema__(cls, core_schema, handler):

@@ -550,22 +550,6 @@ _FULL_MONTHS = [
 ]
 
 
-_FULL_MONTHS = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-]
-
-
 def _month_from_name(name: str) -> int | None:
     """Month number for "Dec", "December" or "Sept"; None for anything else."""
     low = name.lower()
