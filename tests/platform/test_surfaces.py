@@ -196,3 +196,16 @@ def test_palermo_export_applies_the_policy_for_the_named_user(people, case):
     )
     assert "Operation Lantern" not in export()  # the public sees no workspace
     assert "Operation Lantern" not in export("--as", "stranger")
+
+
+def test_a_large_read_is_logged_as_one_line_with_its_number(people):
+    from palermo.platform.audit import DETAIL_LIMIT, record_reads
+
+    cases = Casefile.objects.bulk_create(
+        Casefile(title=f"Case {n}") for n in range(DETAIL_LIMIT + 1)
+    )
+    record_reads(people["analyst"], cases)
+    line = ReadEvent.objects.get(user=people["analyst"])
+    assert line.count == DETAIL_LIMIT + 1 and line.object_pk == ""
+    record_reads(people["observer"], cases[:3])
+    assert ReadEvent.objects.filter(user=people["observer"]).count() == 3
