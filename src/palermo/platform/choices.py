@@ -18,3 +18,18 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     SUCCEEDED = "succeeded", _("Finished")
     FAILED = "failed", _("Failed")
+    #: Asked to stop while running: the handler stops at its next progress check.
+    CANCELLING = "cancelling", _("Cancelling")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportStatus(models.TextChoices):
+    """Where an import stands. A pending import has a file and waits for its mapping."""
+
+    PENDING = "pending", _("Waiting for its mapping")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    APPLIED = "applied", _("Imported")
+    CHECKED = "checked", _("Checked, nothing written")
+    REFUSED = "refused", _("Refused, nothing written")
+    CANCELLED = "cancelled", _("Cancelled")

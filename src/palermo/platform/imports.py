@@ -1,25 +1,74 @@
-"""The import framework: a file (CSV, XLSX or JSON) becomes validated rows, then one transaction.
+"""The import framework: a file becomes validated rows, written in one transaction, or nothing.
 
-Each module registers an ``Importer``. ``run_import`` parses the whole file, validates every row
-and collects every error (file, row, field, message) before writing anything; only a file with no
-error is written, in a single transaction, so an import is all-or-nothing. Pages, API and CLI all
-call ``run_import`` (the web through a background job), so they report the same errors.
+Each module registers an ``Importer``. ``run_import`` streams the file's rows from disk (the
+readers of ``platform.readers``: CSV with its encoding and delimiter detected, every sheet of an
+XLSX workbook, JSON and JSON lines), passes them through a column mapping if one is given
+(``platform.mapping``), validates each row and writes in batches, all inside one transaction:
+if any row has an error, nothing is written and the report lists the errors (the first
+``ERROR_LIMIT`` with file, row and field, and counts by field and kind for all of them).
+
+Every import is an ``ImportRun``: who, which file (name, size, SHA-256), the counts and the
+report. Records it creates point back to it and to their row (``ImportedRecord``), and the audit
+trail holds one entry for the import instead of one per row. Pages, API and CLI all call
+``run_import`` (the web through a background job), so they report the same errors and obey the
+same size limit (``PALERMO_IMPORT_MAX_BYTES``). Uploaded files are deleted after the import
+unless ``PALERMO_IMPORT_KEEP_DAYS`` keeps them; a kept file is its owner's and the
+Secretariat's to fetch (the ``download`` action of the ``ImportRun`` policy).
+
+Imports of one importer never interleave: the write transaction takes a lock first (an advisory
+lock on PostgreSQL, SQLite's write lock), validates against what is committed, then writes; an
+import that cannot get the lock in time reports a conflict and writes nothing.
 """
 
+import contextlib
 import csv
+import hashlib
 import io
 import json
-from dataclasses import asdict, dataclass, field
-from pathlib import PurePath
+import tempfile
+import uuid
+import zlib
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path, PurePath
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from .audit import audited
+from .choices import ImportStatus
 from .jobs import Progress, job_handler
 from .policies import require_perm
+
+#: Errors listed in full in a report; past this, only their number by field and by kind.
+ERROR_LIMIT = 1000
+#: Warnings listed in full in a report.
+WARNING_LIMIT = 200
+
+
+def max_import_bytes() -> int:
+    """The one size limit of an imported file, whatever the surface (page, API, CLI)."""
+    return int(getattr(settings, "PALERMO_IMPORT_MAX_BYTES", 256 * 1024 * 1024))
+
+
+def size_error(size: int) -> str | None:
+    limit = max_import_bytes()
+    if size <= limit:
+        return None
+    return _(
+        "the file is %(size)s MB; files of at most %(limit)s MB can be imported "
+        "(PALERMO_IMPORT_MAX_BYTES)"
+    ) % {"size": _megabytes(size), "limit": _megabytes(limit)}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
 
 
 @dataclass(frozen=True)
@@ -30,6 +79,7 @@ class RowError:
     row: int | None
     field: str | None
     message: str
+    kind: str = "invalid"
 
     def __str__(self) -> str:
         where = [self.file]
@@ -39,11 +89,21 @@ class RowError:
             where.append(_("field “%(field)s”") % {"field": self.field})
         return f"{', '.join(where)}: {self.message}"
 
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file,
+            "row": self.row,
+            "field": self.field,
+            "message": self.message,
+            "kind": self.kind,
+        }
+
 
 @dataclass
 class Row:
     number: int
     values: dict
+    sheet: str | None = None
 
 
 @dataclass
@@ -58,16 +118,38 @@ class ImportReport:
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
+    #: Every error's number (``errors`` keeps the first ``ERROR_LIMIT``), by field and by kind.
+    error_total: int = 0
+    errors_by_field: Counter = field(default_factory=Counter)
+    errors_by_kind: Counter = field(default_factory=Counter)
+    warning_total: int = 0
+    #: What the reader found: format, encoding, delimiter, sheets.
+    detected: dict = field(default_factory=dict)
+    #: The import's record (``ImportRun``): importers stamp what they create with it.
+    run: object = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_total
 
-    def error(self, row: int | None, field_name: str | None, message: str) -> None:
-        self.errors.append(RowError(self.file, row, field_name, str(message)))
+    @property
+    def truncated(self) -> bool:
+        return self.error_total > len(self.errors)
 
-    def warn(self, row: int | None, field_name: str | None, message: str) -> None:
-        self.warnings.append(RowError(self.file, row, field_name, str(message)))
+    def error(self, row: int | None, field_name: str | None, message, kind: str = "invalid"):
+        self.error_total += 1
+        self.errors_by_field[field_name or ""] += 1
+        self.errors_by_kind[kind] += 1
+        if len(self.errors) < ERROR_LIMIT:
+            self.errors.append(RowError(self.file, row, field_name, str(message), kind))
+
+    def warn(self, row: int | None, field_name: str | None, message, kind: str = "note"):
+        self.warning_total += 1
+        if len(self.warnings) < WARNING_LIMIT:
+            self.warnings.append(RowError(self.file, row, field_name, str(message), kind))
+
+    def discard_counts(self) -> None:
+        self.created = self.updated = self.unchanged = 0
 
     @property
     def message(self) -> str:
@@ -77,17 +159,21 @@ class ImportReport:
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
-            "n": len(self.errors),
+            "n": self.error_total,
+            "limit": len(self.errors),
         }
-        if self.errors:
-            return (
+        if self.error_total:
+            text = (
                 ngettext(
                     "%(file)s: %(n)s error; nothing was imported.",
                     "%(file)s: %(n)s errors; nothing was imported.",
-                    len(self.errors),
+                    self.error_total,
                 )
                 % values
             )
+            if self.truncated:
+                text += " " + _("The first %(limit)s are listed.") % values
+            return text
         if self.dry_run:
             return (
                 _(
@@ -105,41 +191,151 @@ class ImportReport:
         )
 
     def as_dict(self) -> dict:
-        data = asdict(self)
-        data["ok"] = self.ok
-        data["message"] = self.message
-        return data
+        return {
+            "importer": self.importer,
+            "file": self.file,
+            "dry_run": self.dry_run,
+            "options": self.options,
+            "rows": self.rows,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "errors": [e.as_dict() for e in self.errors],
+            "warnings": [w.as_dict() for w in self.warnings],
+            "error_total": self.error_total,
+            "errors_truncated": self.truncated,
+            "errors_by_field": dict(self.errors_by_field),
+            "errors_by_kind": dict(self.errors_by_kind),
+            "warning_total": self.warning_total,
+            "detected": self.detected,
+            "import_id": str(self.run.pk) if self.run is not None else None,
+            "ok": self.ok,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportSource:
+    """The file being imported, on disk: importers read from ``path``, never all at once."""
+
+    path: Path
+    name: str
+
+    @property
+    def suffix(self) -> str:
+        return PurePath(self.name).suffix.lower().lstrip(".")
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+    def read_bytes(self) -> bytes:
+        """For small formats only (an HTML status page): the whole file."""
+        return self.path.read_bytes()
+
+    def sha256(self) -> str:
+        digest = hashlib.sha256()
+        with self.path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
 
 
 class Importer:
-    """Base for one kind of import. Subclasses set ``name``/``label`` and implement
-    ``validate`` (rows to items, reporting errors) and ``write`` (items to the database)."""
+    """Base for one kind of import.
+
+    Row by row (streams any size): implement ``validate_row`` (a row to an item, or ``None``
+    after reporting its errors) and ``write_batch`` (a list of items to the database, with
+    ``bulk_create``, stamping provenance with ``self.stamp``). Whole file (when a row's
+    validity depends on the others): override ``validate`` to return a list, and ``write``.
+    """
 
     name = ""
     label = ""
+    help = ""
     permission = "core.import_data"
-    formats = ("csv", "xlsx", "json")
+    formats = ("csv", "xlsx", "json", "jsonl")
     required_columns: tuple[str, ...] = ()
+    #: The fields a column mapping may fill: name → label (default: the required columns).
+    fields: dict = {}
+    #: XLSX sheets to read (default: every sheet).
+    sheets: tuple[str, ...] | None = None
+    #: Items written per ``write_batch`` call.
+    batch_size = 2000
+    #: The models this importer creates records of (their search documents follow the import).
+    models: tuple = ()
     #: The options ``add_arguments`` declares, passed to the importer in ``report.options``.
     option_names: tuple[str, ...] = ()
 
     def add_arguments(self, parser) -> None:
         """Command-line options of this importer for ``palermo import NAME FILE …``."""
 
-    def parse(self, filename: str, content: bytes, report: ImportReport) -> list[Row]:
-        rows = read_table(filename, content, report)
-        if rows and self.required_columns:
-            present = set().union(*(r.values.keys() for r in rows))
-            for column in self.required_columns:
-                if column not in present:
-                    report.error(1, column, _("the required column is missing"))
+    def target_fields(self) -> dict:
+        return dict(self.fields) or {name: name for name in self.required_columns}
+
+    def read(self, source: ImportSource, report: ImportReport) -> Iterator[Row]:
+        """The file's rows, streamed (override for a format of the importer's own)."""
+        try:
+            from . import readers
+        except ImportError:  # TEMPORARY while the streaming readers are written
+            return iter(_legacy_read_table(source.name, source.read_bytes(), report))
+
+        return readers.read_rows(source.path, name=source.name, sheets=self.sheets, report=report)
+
+    def parse(self, source: ImportSource, report: ImportReport) -> Iterable[Row]:
+        rows = self.read(source, report)
+        mapping = report.options.get("_mapping")
+        columns = report.detected.get("columns")
+        if mapping is not None:
+            return mapping.rows(rows, report, columns=columns, fields=self.target_fields())
+        if self.required_columns:
+            return self._check_columns(rows, report)
         return rows
 
-    def validate(self, rows: list[Row], report: ImportReport, progress: Progress) -> list:
+    def _check_columns(self, rows: Iterator[Row], report: ImportReport) -> Iterator[Row]:
+        checked = False
+        for row in rows:
+            if not checked:
+                checked = True
+                present = set(report.detected.get("columns") or row.values)
+                for column in self.required_columns:
+                    if column not in present:
+                        report.error(1, column, _("the required column is missing"), "missing")
+                if report.error_total:
+                    return
+            yield row
+
+    def validate(self, rows: Iterable[Row], report: ImportReport, progress: Progress):
+        for row in rows:
+            item = self.validate_row(row, report)
+            progress.advance()
+            if item is not None:
+                yield item
+
+    def validate_row(self, row: Row, report: ImportReport):
         raise NotImplementedError
 
-    def write(self, items: list, report: ImportReport, *, acting_user, progress: Progress) -> None:
+    def write(self, items, report: ImportReport, *, acting_user, progress: Progress) -> None:
+        batch = []
+        for item in items:
+            if report.error_total:
+                continue  # keep reading, to report every error; nothing more is written
+            batch.append(item)
+            if len(batch) >= self.batch_size:
+                self.write_batch(batch, report, acting_user=acting_user)
+                batch = []
+        if batch and not report.error_total:
+            self.write_batch(batch, report, acting_user=acting_user)
+
+    def write_batch(self, items: list, report: ImportReport, *, acting_user) -> None:
         raise NotImplementedError
+
+    @staticmethod
+    def stamp(record, report: ImportReport, row: int | None):
+        """Give ``record`` (an ``ImportedRecord``) its provenance: this import and its row."""
+        record.import_run = report.run if report.run is not None and report.run.pk else None
+        record.source_row = row
+        return record
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -155,6 +351,19 @@ class ImportAbort(Exception):
 
 
 def read_table(filename: str, content: bytes, report: ImportReport) -> list[Row]:
+    """Rows of a small file given as bytes (tests, and importers that re-read a layout)."""
+    try:
+        from . import readers
+    except ImportError:  # TEMPORARY while the streaming readers are written
+        return _legacy_read_table(filename, content, report)
+
+    with tempfile.TemporaryDirectory(prefix="palermo-read-") as folder:
+        path = Path(folder) / PurePath(filename).name
+        path.write_bytes(content)
+        return list(readers.read_rows(path, name=PurePath(filename).name, report=report))
+
+
+def _legacy_read_table(filename: str, content: bytes, report: ImportReport) -> list[Row]:
     """Rows of a CSV, XLSX or JSON file as dicts; row 1 is the header, as a spreadsheet shows."""
     suffix = PurePath(filename).suffix.lower().lstrip(".")
     if suffix == "csv":
@@ -236,102 +445,374 @@ def _decode(content: bytes, report: ImportReport) -> str | None:
         return None
 
 
+def _lock_importer(importer: Importer, run) -> None:
+    """Take the write lock for this importer's imports inside the current transaction."""
+    if connection.vendor == "postgresql":
+        key = zlib.crc32(f"palermo-import:{importer.name}".encode()) - 2**31
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+    # SQLite has one writer at a time: this write takes its lock now, before anything is
+    # read, so the rows are checked against what other imports have committed.
+    from .models import ImportRun
+
+    if run is not None and run.pk:
+        ImportRun.objects.filter(pk=run.pk).update(status=ImportStatus.RUNNING)
+
+
 def run_import(
     importer_name: str,
-    filename: str,
-    content: bytes,
+    source,
+    content: bytes | None = None,
     *,
     acting_user,
     dry_run: bool = False,
     progress: Progress | None = None,
     options: dict | None = None,
+    mapping=None,
+    run=None,
 ) -> ImportReport:
-    """Parse, validate and write one file; nothing is written unless every row is valid."""
+    """Read, check and write one file; nothing is written unless every row is valid.
+
+    ``source`` is the file's path (or an ``ImportSource``); small callers may pass a name and
+    its ``content`` as bytes instead. ``mapping`` is a ``platform.mapping.Mapping`` (or its
+    dict form). ``run`` is the ``ImportRun`` a page or the API created for an upload.
+    """
     importer = IMPORTERS[importer_name]
     require_perm(acting_user, importer.permission)
+    if content is not None:
+        folder = Path(tempfile.mkdtemp(prefix="palermo-import-"))
+        path = folder / PurePath(str(source)).name
+        path.write_bytes(content)
+        try:
+            return run_import(
+                importer_name,
+                ImportSource(path, path.name),
+                acting_user=acting_user,
+                dry_run=dry_run,
+                progress=progress,
+                options=options,
+                mapping=mapping,
+                run=run,
+            )
+        finally:
+            path.unlink(missing_ok=True)
+            folder.rmdir()
+    if not isinstance(source, ImportSource):
+        source = ImportSource(Path(source), PurePath(str(source)).name)
     progress = progress or Progress()
     report = ImportReport(
-        importer=importer_name,
-        file=PurePath(filename).name,
-        dry_run=dry_run,
-        options=dict(options or {}),
+        importer=importer_name, file=source.name, dry_run=dry_run, options=dict(options or {})
     )
+    run = _start_run(run, importer, source, acting_user, dry_run, report, mapping)
+    report.run = run
     progress.note(_("Reading %(file)s") % {"file": report.file})
-    rows = importer.parse(filename, content, report)
-    report.rows = len(rows)
-    if report.errors:
-        return report
-    items = importer.validate(rows, report, progress)
-    if report.errors:
-        return report
+    problem = size_error(source.size)
+    if problem:
+        report.error(None, None, problem, "too-large")
+        return _finish(run, report)
+    if mapping is not None:
+        from .mapping import Mapping
+
+        if isinstance(mapping, dict):
+            mapping = Mapping.from_dict(mapping)
+        report.options["_mapping"] = mapping
     try:
-        with transaction.atomic(), audited(acting_user):
-            importer.write(items, report, acting_user=acting_user, progress=progress)
-            if report.errors:
+        with transaction.atomic():
+            _lock_importer(importer, run)
+            if _legacy_parse(importer):  # TEMPORARY: parse(filename, content, report)
+                parsed = importer.parse(source.name, source.read_bytes(), report)
+            else:
+                parsed = importer.parse(source, report)
+            rows = _counted(parsed, report)
+            items = importer.validate(rows, report, progress)
+            if isinstance(items, list | tuple) and report.error_total:
                 raise ImportAbort
-            if dry_run:
-                transaction.set_rollback(True)
+            with audited(acting_user):
+                importer.write(items, report, acting_user=acting_user, progress=progress)
+                if report.error_total:
+                    raise ImportAbort
+                if dry_run:
+                    transaction.set_rollback(True)
+                else:
+                    _log_import(run, report)
+                    _index_on_commit(importer, run)
     except ImportAbort:
-        report.created = report.updated = report.unchanged = 0
+        report.discard_counts()
     except ValidationError as exc:
         report.error(None, None, "; ".join(exc.messages))
-        report.created = report.updated = report.unchanged = 0
+        report.discard_counts()
+    except IntegrityError as exc:
+        report.error(
+            None,
+            None,
+            _(
+                "another change to the same records was saved while this file was being "
+                "imported (%(detail)s); nothing was imported: import the file again"
+            )
+            % {"detail": str(exc).splitlines()[0][:200]},
+            "conflict",
+        )
+        report.discard_counts()
+    except OperationalError as exc:
+        if "locked" not in str(exc).lower():
+            raise
+        report.error(
+            None,
+            None,
+            _(
+                "another import is being written to the database; nothing was imported: "
+                "import the file again when it has finished"
+            ),
+            "conflict",
+        )
+        report.discard_counts()
+    except Exception as exc:  # the run must not stay "running"; the job reports the failure
+        report.error(None, None, _("the import stopped: %(err)s") % {"err": exc}, "failure")
+        report.discard_counts()
+        _finish(run, report)
+        raise
+    return _finish(run, report)
+
+
+def _legacy_parse(importer) -> bool:
+    import inspect
+
+    return len(inspect.signature(importer.parse).parameters) == 3
+
+
+def _counted(rows: Iterable[Row], report: ImportReport) -> Iterable[Row]:
+    """The rows, counted into the report as they are read (a list stays a list)."""
+    if isinstance(rows, list):
+        report.rows = len(rows)
+        return rows
+    return _count(rows, report)
+
+
+def _count(rows: Iterable[Row], report: ImportReport) -> Iterator[Row]:
+    for row in rows:
+        report.rows += 1
+        yield row
+
+
+def _start_run(run, importer, source, acting_user, dry_run, report, mapping):
+    from .models import ImportRun
+
+    owner = acting_user if getattr(acting_user, "pk", None) else None
+    spec = mapping.to_dict() if hasattr(mapping, "to_dict") else mapping
+    if run is None:
+        run = ImportRun.objects.create(
+            importer=importer.name,
+            owner=owner,
+            file_name=source.name[:255],
+            file_size=source.size,
+            sha256=source.sha256(),
+            dry_run=dry_run,
+            status=ImportStatus.RUNNING,
+            options={k: v for k, v in report.options.items() if not k.startswith("_")},
+            mapping_spec=spec,
+        )
+    else:
+        run.status = ImportStatus.RUNNING
+        run.file_size = source.size
+        run.sha256 = run.sha256 or source.sha256()
+        run.mapping_spec = spec if spec is not None else run.mapping_spec
+        run.save(update_fields=["status", "file_size", "sha256", "mapping_spec", "updated"])
+    return run
+
+
+def _finish(run, report: ImportReport) -> ImportReport:
+    from .models import ImportRun
+
+    if report.error_total:
+        status = ImportStatus.REFUSED
+    elif report.dry_run:
+        status = ImportStatus.CHECKED
+    else:
+        status = ImportStatus.APPLIED
+    data = report.as_dict()
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=status,
+        detected=report.detected,
+        rows=report.rows,
+        created_count=report.created,
+        updated_count=report.updated,
+        unchanged_count=report.unchanged,
+        error_count=report.error_total,
+        report=data,
+        finished=timezone.now(),
+        updated=timezone.now(),
+    )
+    run.status = status
     return report
 
 
-def start_import(importer: str, upload, *, acting_user, dry_run: bool = False):
-    """Keep an uploaded file and queue its import as a background job (pages and API)."""
-    import uuid
-    from pathlib import Path
+def _log_import(run, report: ImportReport) -> None:
+    """The one audit entry of an import: who (the actor), the file and its hash, the counts."""
+    from auditlog.models import LogEntry
 
-    from django.conf import settings
-
-    from .jobs import start_job
-
-    require_perm(acting_user, IMPORTERS[importer].permission)
-    folder = Path(settings.MEDIA_ROOT) / "imports" / uuid.uuid4().hex
-    folder.mkdir(parents=True, exist_ok=True)
-    name = Path(upload.name).name
-    with (folder / name).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return start_job(
-        "core.import",
-        acting_user=acting_user,
-        label=_("Import of %(file)s (%(what)s)")
-        % {"file": name, "what": IMPORTERS[importer].label},
-        params={
-            "importer": importer,
-            "path": str(folder / name),
-            "filename": name,
-            "dry_run": dry_run,
+    LogEntry.objects.log_create(
+        run,
+        force_log=True,
+        action=LogEntry.Action.CREATE,
+        changes={
+            "importer": [None, run.importer],
+            "file": [None, run.file_name],
+            "sha256": [None, run.sha256],
+            "rows": [None, report.rows],
+            "created": [None, report.created],
+            "updated": [None, report.updated],
+            "unchanged": [None, report.unchanged],
         },
     )
 
 
-@job_handler("core.import")
-def import_job(
-    progress: Progress,
-    *,
-    acting_user,
-    importer: str,
-    path: str,
-    filename: str,
-    dry_run: bool = False,
-    options: dict | None = None,
-) -> dict:
-    from pathlib import Path
+def _index_on_commit(importer: Importer, run) -> None:
+    """Records created in bulk send no signals: their search documents follow the import."""
+    if not importer.models:
+        return
+    from . import search
 
-    content = Path(path).read_bytes()
-    report = run_import(
-        importer,
-        filename,
-        content,
-        acting_user=acting_user,
+    reindex = getattr(search, "index_queryset", None)
+    if reindex is None:
+        return
+
+    def index():
+        for model in importer.models:
+            reindex(model._default_manager.filter(import_run=run))
+
+    transaction.on_commit(index)
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "PALERMO_IMPORT_KEEP_DAYS", 0))
+
+
+def imports_folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def store_upload(upload) -> tuple[Path, str]:
+    """Save an uploaded file under MEDIA_ROOT/imports/<random>/; returns (path, relative)."""
+    folder = imports_folder() / uuid.uuid4().hex
+    folder.mkdir(parents=True, exist_ok=True)
+    name = PurePath(upload.name).name or "upload"
+    path = folder / name
+    with path.open("wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path, str(path.relative_to(settings.MEDIA_ROOT))
+
+
+def create_pending_run(importer: str, upload, *, acting_user, dry_run: bool = False):
+    """Keep an uploaded file as an import waiting for its mapping (or its job)."""
+    from .models import ImportRun
+
+    require_perm(acting_user, IMPORTERS[importer].permission)
+    problem = size_error(upload.size)
+    if problem:
+        raise ValidationError(problem)
+    path, relative = store_upload(upload)
+    return ImportRun.objects.create(
+        importer=importer,
+        owner=acting_user if getattr(acting_user, "pk", None) else None,
+        file_name=path.name[:255],
+        file_size=path.stat().st_size,
+        sha256=ImportSource(path, path.name).sha256(),
+        stored_file=relative,
         dry_run=dry_run,
-        progress=progress,
-        options=options,
+        status=ImportStatus.PENDING,
     )
+
+
+def queue_run(run, *, acting_user, dry_run: bool | None = None, mapping=None):
+    """Start a pending import's job, with its mapping (a saved ``ColumnMapping`` or a dict)."""
+    from .jobs import start_job
+    from .models import ColumnMapping
+
+    require_perm(acting_user, IMPORTERS[run.importer].permission)
+    spec = mapping
+    if isinstance(mapping, ColumnMapping):
+        run.mapping, spec = mapping, mapping.spec
+    run.mapping_spec = spec if spec is not None else run.mapping_spec
+    if dry_run is not None:
+        run.dry_run = dry_run
+    run.status = ImportStatus.QUEUED
+    job = start_job(
+        "core.import",
+        acting_user=acting_user,
+        label=_("Import of %(file)s (%(what)s)")
+        % {"file": run.file_name, "what": IMPORTERS[run.importer].label},
+        params={"run": str(run.pk)},
+    )
+    run.job = job
+    run.save(update_fields=["mapping", "mapping_spec", "dry_run", "status", "job", "updated"])
+    return job
+
+
+def start_import(importer: str, upload, *, acting_user, dry_run: bool = False, mapping=None):
+    """Keep an uploaded file and queue its import as a background job (pages and API)."""
+    run = create_pending_run(importer, upload, acting_user=acting_user, dry_run=dry_run)
+    return queue_run(run, acting_user=acting_user, mapping=mapping)
+
+
+def release_file(run) -> None:
+    """Delete an import's uploaded file, or keep it ``PALERMO_IMPORT_KEEP_DAYS`` days."""
+    from .models import ImportRun
+
+    if not run.stored_file:
+        return
+    days = keep_days()
+    if days > 0:
+        run.keep_until = timezone.now() + timedelta(days=days)
+        ImportRun.objects.filter(pk=run.pk).update(keep_until=run.keep_until)
+        return
+    _delete_stored(run)
+
+
+def _delete_stored(run) -> None:
+    from .models import ImportRun
+
+    path = Path(settings.MEDIA_ROOT) / run.stored_file
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # another file is still in the folder
+        path.parent.rmdir()
+    run.stored_file = ""
+    ImportRun.objects.filter(pk=run.pk).update(stored_file="", keep_until=None)
+
+
+def purge_import_files(now=None) -> int:
+    """Delete the kept files whose time is up; returns how many."""
+    from .models import ImportRun
+
+    now = now or timezone.now()
+    expired = ImportRun.objects.exclude(stored_file="").filter(keep_until__lt=now)
+    count = 0
+    for run in expired:
+        _delete_stored(run)
+        count += 1
+    return count
+
+
+@job_handler("core.import")
+def import_job(progress: Progress, *, acting_user, run: str | None = None, **legacy) -> dict:
+    from .models import ImportRun
+
+    purge_import_files()
+    record = ImportRun.objects.get(pk=run)
+    path = Path(settings.MEDIA_ROOT) / record.stored_file
+    try:
+        report = run_import(
+            record.importer,
+            ImportSource(path, record.file_name),
+            acting_user=acting_user,
+            dry_run=record.dry_run,
+            progress=progress,
+            options=record.options,
+            mapping=record.mapping_spec,
+            run=record,
+        )
+    finally:
+        release_file(record)
     if acting_user is not None:
         from .notifications import notify
 

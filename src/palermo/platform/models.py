@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import JobStatus, Surface
+from .choices import ImportStatus, JobStatus, Surface
 from .policies import RestrictedQuerySet
 
 
@@ -189,19 +189,151 @@ class Job(TimeStamped):
     total = models.PositiveIntegerField(default=0)
     message = models.CharField(_("message"), max_length=500, blank=True)
     result = models.JSONField(null=True, blank=True)
+    started = models.DateTimeField(_("started"), null=True, blank=True)
+    #: The last sign of life of the worker running it (``platform.jobs``: every few seconds).
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    #: How many times a worker has started it (an idempotent job may be tried again).
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    #: Which worker process runs it, or ran it last (``host:pid``).
+    worker = models.CharField(_("worker"), max_length=100, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
+
+    #: The statuses a job ends in.
+    FINISHED = frozenset({JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED})
 
     class Meta:
         db_table = "core_job"  # created by core before the platform had an app
         ordering = ["-created"]
         verbose_name = _("job")
         verbose_name_plural = _("jobs")
+        # A starting worker looks for running jobs whose worker fell silent.
+        indexes = [models.Index(fields=["status", "heartbeat"], name="job_status_heartbeat")]
 
     def __str__(self):
         return self.label
 
     @property
     def is_finished(self) -> bool:
-        return self.status in (JobStatus.SUCCEEDED, JobStatus.FAILED)
+        return self.status in self.FINISHED
+
+    @property
+    def is_cancellable(self) -> bool:
+        """Queued or running, and not already asked to stop."""
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class ColumnMapping(TimeStamped):
+    """A saved, reusable way to read one kind of file: source columns to an importer's fields,
+    with transforms (``platform.mapping``). The same mapping can be written as a YAML or JSON
+    file for ``palermo import … --mapping FILE``."""
+
+    name = models.CharField(_("name"), max_length=120)
+    importer = models.CharField(_("importer"), max_length=60)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    spec = models.JSONField(_("mapping"), default=dict)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["importer", "name"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["importer", "name"],
+                name="unique_mapping_name",
+                violation_error_message=_("A mapping of this name exists for this importer."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ImportRun(TimeStamped):
+    """One import of one file: who, what file (name, size, SHA-256), how it went (counts and
+    the capped error report). Records it created point back to it (``ImportedRecord``), and
+    the audit trail holds one entry for it instead of one per row."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    importer = models.CharField(_("importer"), max_length=60)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    file_name = models.CharField(_("file"), max_length=255)
+    file_size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    #: Where the uploaded file is kept (relative to MEDIA_ROOT); blank once deleted.
+    stored_file = models.CharField(max_length=400, blank=True, editable=False)
+    keep_until = models.DateTimeField(_("file kept until"), null=True, blank=True)
+    mapping = models.ForeignKey(
+        ColumnMapping,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="runs",
+        verbose_name=_("mapping"),
+    )
+    mapping_spec = models.JSONField(_("mapping used"), null=True, blank=True)
+    options = models.JSONField(default=dict, blank=True)
+    dry_run = models.BooleanField(_("check only"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    detected = models.JSONField(_("file format"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("rows read"), default=0)
+    created_count = models.PositiveIntegerField(_("created"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("already present"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    job = models.ForeignKey(
+        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        indexes = [models.Index(fields=["owner", "-created"], name="import_owner_recent")]
+
+    def __str__(self):
+        return f"{self.file_name} ({self.importer})"
+
+
+class ImportedRecord(models.Model):
+    """Provenance of a record an import created: the import and the row of its file."""
+
+    import_run = models.ForeignKey(
+        ImportRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+        verbose_name=_("import"),
+    )
+    source_row = models.PositiveIntegerField(
+        _("row of the imported file"), null=True, blank=True, editable=False
+    )
+
+    class Meta:
+        abstract = True

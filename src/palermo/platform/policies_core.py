@@ -3,7 +3,7 @@
 from auditlog.models import LogEntry
 
 from .audit import RecordsVisible
-from .models import Grant, Job, Notification, ReadEvent
+from .models import ColumnMapping, Grant, ImportRun, Job, Notification, ReadEvent
 from .policies import Policy, authenticated, nobody, owner, register_policy, secretariat
 
 
@@ -49,3 +49,25 @@ class NotificationPolicy(Policy):
     model = Notification
     view = owner("recipient")
     change = owner("recipient")
+
+
+@register_policy
+class ColumnMappingPolicy(Policy):
+    """A saved mapping is its author's and the Secretariat's to use and change."""
+
+    model = ColumnMapping
+    view = secretariat | owner("owner")
+    add = authenticated
+    change = secretariat | owner("owner")
+    delete = secretariat | owner("owner")
+
+
+@register_policy
+class ImportRunPolicy(Policy):
+    """An import, its report and its kept file are its starter's and the Secretariat's."""
+
+    model = ImportRun
+    view = secretariat | owner("owner")
+    add = authenticated
+    change = nobody
+    actions = {"download": secretariat | owner("owner")}
