@@ -579,6 +579,13 @@ def main() -> None:
         REPORT.write_text(DOC_INTRO + "\n" + text + tail, encoding="utf-8")
         print(f"Written to {REPORT.relative_to(ROOT)}", file=sys.stderr)
 
+    # -- Site search: bench/search_bench.py, on its own throwaway databases (SQLite, and
+    # PostgreSQL with PALERMO_BENCH_DATABASE_URL); PALERMO_BENCH_SEARCH_DOCS sets the size
+    # (default 1,000,000), 0 skips it. Its report is printed, not written to benchmarks.md.
+    if os.environ.get("PALERMO_BENCH_SEARCH_DOCS", "") != "0":
+        search_bench = [sys.executable, str(ROOT / "bench" / "search_bench.py")]
+        print(subprocess.run(search_bench, check=True, stdout=subprocess.PIPE, text=True).stdout)
+
 
 if __name__ == "__main__":
     main()

@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "palermo.platform",
+    "palermo.platform.searchindex",
     "palermo.core",
     "palermo.treaties",
 ]
@@ -319,6 +320,17 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("PALERMO_FROM_EMAIL", "palermo@localhost")
 
 DJANGO_TABLES2_TEMPLATE = "platform/table.html"
+
+# Imports (docs/user/imports.md): one size limit for the page, the API and the command line;
+# uploaded files deleted once imported unless kept this many days (then their owner's and the
+# Secretariat's to download).
+PALERMO_IMPORT_MAX_BYTES = env_int("PALERMO_IMPORT_MAX_MB", 256, minimum=1) * 1024 * 1024
+PALERMO_IMPORT_KEEP_DAYS = env_int("PALERMO_IMPORT_KEEP_DAYS", 0)
+# Uploads larger than this go to a temporary file, never into memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Jobs (docs/user/jobs.md): a running job silent this long is its stopped worker's, and is
+# marked failed (or requeued, if its handler is idempotent) by the next worker.
+PALERMO_JOB_STALE_SECONDS = env_int("PALERMO_JOB_STALE_SECONDS", 120, minimum=1)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

@@ -164,7 +164,7 @@ def test_the_secretariat_imports_a_status_page_and_reads_the_report(page):
     page.get_by_role("button", name="Start import").click()
     # The job page: finished (jobs run at once in tests), with the import report.
     expect(page.locator("#job-progress")).to_contain_text("Finished")
-    expect(page.locator(".import-report")).to_contain_text("33 already present")
+    expect(page.locator(".import-report")).to_contain_text("1 updated, 32 already present")
     # The Secretariat is told in the app, and the job is listed.
     page.goto("/notifications/")
     expect(page.locator(".notification-list")).to_contain_text("untc_xviii-12_excerpt")
@@ -177,5 +177,55 @@ def test_the_secretariat_imports_a_status_page_and_reads_the_report(page):
     page.get_by_label("File").set_input_files(str(UNTC_BAD_PAGE))
     page.get_by_role("button", name="Start import").click()
     expect(page.locator(".import-report")).to_contain_text("nothing was imported")
-    expect(page.locator(".import-report table")).to_contain_text("Ratification, Acceptance")
+    errors = page.locator(".import-report").get_by_role("table", name="Errors", exact=True)
+    expect(errors).to_contain_text("Ratification, Acceptance")
+    assert page.js_errors == []
+
+
+def test_the_secretariat_maps_a_bank_statement_checks_it_and_imports_it(page, tmp_path):
+    """Upload a file of another layout, see its first rows, map its columns with transforms,
+    check them (errors shown per column), save the mapping, import, read the import's record."""
+    from tests.browser.test_accessibility import sign_in
+
+    statement = tmp_path / "statement.csv"
+    statement.write_text(
+        "Datum;Betrag;Auftraggeber;Empfänger\n"
+        "05.03.2024 14:37;1.234,56;Anna Muster;ACME GmbH\n"
+        "06.03.2024 09:05;12,00;Ben Beispiel;Café Central\n",
+        encoding="utf-8",
+    )
+    sign_in(page, "secretariat")
+    page.goto("/import/")
+    page.get_by_label("What to import").select_option("example-payments")
+    page.get_by_label("File").set_input_files(str(statement))
+    page.get_by_role("button", name="Map the columns first").click()
+    expect(page.locator("h1")).to_have_text("Map the columns")
+    expect(page.locator("main")).to_contain_text("separator “;”")
+    expect(page.locator("main")).to_contain_text("Café Central")
+    lines = {
+        "paid_at": ("Datum", "date", "%d.%m.%Y %H:%M"),
+        "amount": ("Betrag", "number", ", ."),
+        "currency": ("__constant__", "", "EUR"),
+        "payer": ("Auftraggeber", "", ""),
+        "payee": ("Empfänger", "", ""),
+    }
+    for name, (column, transform, option) in lines.items():
+        page.locator(f"#id_{name}-column").select_option(column)
+        if transform:
+            page.locator(f"#id_{name}-transform").select_option(transform)
+        if option:
+            page.locator(f"#id_{name}-option").fill(option)
+    page.get_by_role("button", name="Check the first rows").click()
+    checked = page.locator("section[aria-labelledby=checked-title]")
+    expect(checked).to_contain_text("2024-03-05 14:37:00")
+    expect(checked).to_contain_text("1234.56")
+    page.get_by_label("Save this mapping as").fill("Bank Muster")
+    page.get_by_role("button", name="Save the mapping").click()
+    expect(page.locator(".messages, [role=status]").first).to_contain_text("Bank Muster")
+    page.get_by_role("button", name="Import with this mapping").click()
+    expect(page.locator("#job-progress")).to_contain_text("Finished")
+    expect(page.locator(".import-report")).to_contain_text("2 records created")
+    page.get_by_role("link", name="This import's record").click()
+    expect(page.locator("main")).to_contain_text("Deleted after the import")
+    expect(page.locator("main")).to_contain_text("statement.csv")
     assert page.js_errors == []

@@ -13,7 +13,6 @@ The refusal tests share one real backup made outside any test transaction.
 import hashlib
 import io
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -241,7 +240,7 @@ def test_restore_refuses_a_site_that_holds_data_unless_forced(archive, media):
         run("restore", str(archive))
     message = str(refused.value)
     assert message.startswith("The current site already holds data (")
-    assert "in core_participant" in message and f"2 uploaded files in {media}" in message
+    assert "in treaties_treatyaction" in message and f"2 uploaded files in {media}" in message
     assert "run again with --force" in message
     assert "Nothing was restored; the current database is unchanged." in message
 
@@ -344,36 +343,6 @@ def palermo(*args, env) -> str:
     )
     assert finished.returncode == 0, finished.stderr
     return finished.stdout
-
-
-@pytest.fixture
-def fresh_site(tmp_path, django_db_setup):
-    """Environment of a new installation: an empty data folder and (PostgreSQL) an empty
-    database beside the test database."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PALERMO_", "DJANGO_"))}
-    env["PALERMO_DATA_DIR"] = str(tmp_path / "site")
-    if ON_SQLITE:
-        yield env
-        return
-    import psycopg
-
-    db = connection.settings_dict
-    server = {"host": db["HOST"], "port": db["PORT"] or 5432, "user": db["USER"]}
-    name = f"{db['NAME']}_fresh"
-    with psycopg.connect(
-        dbname="postgres", password=db["PASSWORD"], autocommit=True, **server
-    ) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    env["PALERMO_DATABASE_URL"] = (
-        f"postgres://{db['USER']}{password}@{db['HOST']}:{server['port']}/{name}"
-    )
-    yield env
-    with psycopg.connect(
-        dbname="postgres", password=db["PASSWORD"], autocommit=True, **server
-    ) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def test_a_backup_restores_on_a_fresh_machine_without_force(backup, fresh_site):

@@ -108,10 +108,17 @@ def test_xlsx_and_json_give_the_same_rows_as_csv():
     assert report.ok
 
 
+def test_a_utf16_csv_is_read_and_its_encoding_reported():
+    content = "code,alias\nFRA,Gaule\n".encode("utf-16")
+    report = run_import("test-aliases", "a.csv", content, acting_user=system_user())
+    assert report.ok and "Gaule" in aliases("FRA")
+    assert report.detected["encoding"].startswith("UTF-16")
+
+
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("a.csv", "code,alias\nFRA,Gaul\n".encode("utf-16"), "not UTF-8"),
+        ("a.csv", bytes(range(256)) * 4, "binary"),
         ("a.json", b'[{"code": }]', "not valid JSON"),
         ("a.json", b'{"code": 1}', "list of objects"),
         ("a.xlsx", b"not a workbook", "not a readable XLSX"),

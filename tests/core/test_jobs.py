@@ -34,10 +34,17 @@ def test_a_job_runs_in_the_background_and_records_its_result(secretariat):
     assert job.result["message"] == "counted 5" and job.result["user"] == str(secretariat)
     assert job_state(job) | {} == {
         "status": "succeeded",
+        "status_label": "Finished",
         "done": 5,
         "total": 5,
         "message": "counted 5",
         "percent": 100,
+        "cancellable": False,
+        "seconds_left": None,
+        "time_left": "",
+        "heartbeat_age": None,
+        "attempts": 1,
+        "max_attempts": 1,
     }
 
 

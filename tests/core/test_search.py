@@ -11,12 +11,16 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def focal_points_job(focal_point):
+def focal_points_job(focal_point, django_capture_on_commit_callbacks):
     @job_handler("test.noop")
     def noop(progress, *, acting_user):
         return {"ok": True, "message": "done"}
 
-    job = start_job("test.noop", acting_user=focal_point, label="Import of zanzibar.csv", params={})
+    # The index is written when the job's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        job = start_job(
+            "test.noop", acting_user=focal_point, label="Import of zanzibar.csv", params={}
+        )
     yield job
     del HANDLERS["test.noop"]
 
@@ -73,7 +77,7 @@ def test_the_owner_and_the_secretariat_find_the_job(user_client, focal_points_jo
 def test_only_the_secretariat_finds_users(user_client, client, username):
     # Everyone but the Secretariat finds at most themself among the users.
     page = user_client(username).get("/search/?q=practitioner").content.decode()
-    assert ('id="group-users"' in page) == (username == "practitioner")
+    assert ('data-kind="users"' in page) == (username == "practitioner")
     if username:
         _t, key = create_api_token(acting_user=User.objects.get(username=username), name="s")
         found = groups(
@@ -84,4 +88,4 @@ def test_only_the_secretariat_finds_users(user_client, client, username):
 
 def test_the_secretariat_finds_users(user_client):
     page = user_client("secretariat").get("/search/?q=practitioner").content.decode()
-    assert 'id="group-users"' in page and "Demo Central-authority practitioner" in page
+    assert 'data-kind="users"' in page and "Demo Central-authority practitioner" in page

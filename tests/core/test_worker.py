@@ -61,3 +61,44 @@ def test_the_embedded_worker_thread_runs_jobs_without_another_process(handler, o
     assert not thread.is_alive()
     assert job.status == JobStatus.SUCCEEDED and job.message == "12² = 144"
     assert Job.objects.get(pk=job.pk).result["ok"] is True
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_job_cancelled_in_the_queue_is_never_run_by_the_worker(handler, owner):
+    from palermo.platform.jobs import cancel_job
+
+    job = start_job("test.square", acting_user=owner, label="Square", params={"n": 3})
+    cancel_job(job, acting_user=owner)
+    call_command("worker", batch=True, verbosity=0)
+    job.refresh_from_db()
+    assert job.status == JobStatus.CANCELLED and job.attempts == 0 and job.result is None
+    assert job.message == "Cancelled by worker-owner."
+
+
+@pytest.mark.django_db(transaction=True)
+@override_settings(TASKS=DATABASE_QUEUE)
+def test_a_starting_worker_settles_jobs_a_stopped_worker_left_running(handler, owner):
+    from datetime import timedelta
+    from io import StringIO
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(hours=2)
+    job = Job.objects.create(
+        kind="test.square",
+        label="Square",
+        owner=owner,
+        params={"n": 4},
+        status=JobStatus.RUNNING,
+        started=long_ago,
+        heartbeat=long_ago,
+        attempts=1,
+        worker="gone-host:4242",
+    )
+    out = StringIO()
+    call_command("worker", batch=True, stdout=out)
+    assert "Jobs left by a stopped worker: 0 queued again, 1 failed, 0 cancelled." in out.getvalue()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.finished is not None
+    assert "The worker running this job stopped" in job.message

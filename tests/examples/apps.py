@@ -8,7 +8,7 @@ class ExamplesConfig(AppConfig):
     def ready(self):
         from auditlog.registry import auditlog
 
-        from . import exports, models, policies, search  # noqa: F401
+        from . import exports, importers, models, policies, search  # noqa: F401
 
         auditlog.register(models.Casefile)
         auditlog.register(models.StateReport)

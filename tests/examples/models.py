@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from palermo.core.models import Participant
+from palermo.platform.models import ImportedRecord
 from palermo.platform.policies import RestrictedQuerySet
 
 
@@ -78,3 +79,23 @@ class SharedRequest(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Payment(ImportedRecord):
+    """Bulk imports with provenance: one payment of a bank statement, as an analyst imports
+    hundreds of thousands of them (``tests/examples/importers.py``)."""
+
+    paid_at = models.DateTimeField()
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    payer = models.CharField(max_length=200)
+    payee = models.CharField(max_length=200)
+    reference = models.CharField(max_length=200, blank=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["paid_at", "pk"]
+
+    def __str__(self):
+        return f"{self.paid_at:%Y-%m-%d %H:%M} {self.amount} {self.currency}"

@@ -12,7 +12,7 @@ from palermo.platform.policies import (
     where,
 )
 
-from .models import Casefile, CasefileNote, PeerReview, SharedRequest, StateReport
+from .models import Casefile, CasefileNote, Payment, PeerReview, SharedRequest, StateReport
 
 
 @register_policy
@@ -59,3 +59,13 @@ class SharedRequestPolicy(Policy):
     view = owner("author") | member("reader")
     change = owner("author")
     actions = {"share": owner("author")}
+
+
+@register_policy
+class PaymentPolicy(Policy):
+    """Imported records: the Secretariat, and whoever imported them (through provenance)."""
+
+    model = Payment
+    view = secretariat | owner("import_run__owner")
+    add = secretariat
+    sensitive = True

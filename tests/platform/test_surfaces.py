@@ -23,11 +23,12 @@ PHONE = "+54 11 5555 0199"
 
 
 @pytest.fixture
-def case(people):
+def case(people, django_capture_on_commit_callbacks):
     owner = people["analyst"]
-    case = Casefile.objects.create(
-        title="Operation Lantern", summary="Containers at the port", informant_phone=PHONE
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # indexed for search on commit
+        case = Casefile.objects.create(
+            title="Operation Lantern", summary="Containers at the port", informant_phone=PHONE
+        )
     grant(case, to=owner, role="owner", acting_user=owner, first=True)
     grant(case, to=people["observer"], role="viewer", acting_user=owner)
     grant(case, to=people["secretariat"], role="viewer", acting_user=owner)

@@ -75,8 +75,13 @@ def test_instruments_with_official_and_derived_entry_into_force(api):
     untoc = by_code["UNTOC"]
     assert untoc["entry_into_force"] == "2003-09-29"
     assert untoc["actions_complete"] is False
+    assert untoc["actions_complete_until"] == "2014-07-10"
+    assert (untoc["signature_opens"], untoc["signature_closes"]) == ("2000-12-12", "2002-12-12")
     assert untoc["articles"] == 41
-    assert untoc["discrepancy"].startswith("Known actions imply")
+    # The complete 2014 tables reproduce the official date: the 40th instrument is Armenia's
+    # of 2003-07-01, + 90 days (art. 38(1)).
+    assert untoc["discrepancy"] is None
+    assert untoc["entry_into_force_derived"] == "2003-09-29"
     assert by_code["TIP"]["parent"] == "UNTOC"
     assert api(None).get("/api/treaties/instruments/tip").json()["entry_into_force"] == (
         "2003-12-25"
@@ -106,7 +111,10 @@ def test_counts_on_a_date(api):
     response = api(None).get("/api/treaties/counts", {"instrument": "UNTOC", "on": "2003-10-01"})
     counts = response.json()
     assert counts["on"] == "2003-10-01"
-    assert counts["partial_data"] is True
+    # The shipped tables are complete as at 2014-07-10, partial after.
+    assert counts["partial_data"] is False
+    later = api(None).get("/api/treaties/counts", {"instrument": "UNTOC", "on": "2020-01-01"})
+    assert later.json()["partial_data"] is True
     statuses = api(None).get(
         "/api/treaties/status", {"instrument": "UNTOC", "on": "2003-10-01", "status": "party"}
     )

@@ -32,7 +32,7 @@ def workbook(rows) -> bytes:
 def test_an_xlsx_sheet_with_real_dates_imports_like_the_csv(testland):
     content = workbook(
         [
-            [UNTOC, "Testland", date(2019, 1, 1), date(2020, 2, 2), "ratification"],
+            [UNTOC, "Testland", date(2001, 1, 1), date(2020, 2, 2), "ratification"],
             [UNTOC, "Andorra", date(2001, 11, 11), date(2011, 9, 22), "ratification"],
         ]
     )
@@ -48,9 +48,9 @@ def test_errors_in_a_sheet_name_the_sheet_row_even_after_blank_rows(testland):
     before = TreatyAction.objects.count()
     content = workbook(
         [
-            [UNTOC, "Testland", "2019-01-01", "2020-02-02", "ratification"],
+            [UNTOC, "Testland", "2001-01-01", "2020-02-02", "ratification"],
             [None, None, None, None, None],  # a blank row 3 in the sheet
-            [UNTOC, "Testland2", "2019-01-01", "2020-02-31", "ratification"],
+            [UNTOC, "Testland2", "2001-01-01", "2020-02-31", "ratification"],
         ]
     )
     report = run_import("treaty-actions", "status.xlsx", content, acting_user=system_user())

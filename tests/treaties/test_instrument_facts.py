@@ -25,7 +25,8 @@ def test_the_secretariat_marks_the_data_complete_and_the_partial_notice_goes(use
     page = client.get("/treaties/UNTOC/").content.decode()
     assert "/treaties/UNTOC/facts/" in page
     assert (
-        "Partial data." in client.get("/treaties/participants/?instrument=UNTOC").content.decode()
+        "complete as at 2014-07-10."
+        in client.get("/treaties/participants/?instrument=UNTOC").content.decode()
     )
     response = client.post("/treaties/UNTOC/facts/", FACTS)
     assert response.status_code == 302
@@ -34,9 +35,11 @@ def test_the_secretariat_marks_the_data_complete_and_the_partial_notice_goes(use
     entry = LogEntry.objects.get_for_object(untoc).latest("timestamp")
     assert entry.actor.username == "secretariat" and "actions_complete" in entry.changes_dict
     for url in ("/treaties/map/?instrument=UNTOC", "/treaties/participants/?instrument=UNTOC"):
-        assert "Partial data." not in client.get(url).content.decode()
+        assert "complete as at 2014-07-10." not in client.get(url).content.decode()
     # The Protocols are still partial, and say so.
-    assert "Partial data." in client.get("/treaties/map/?instrument=TIP").content.decode()
+    assert (
+        "complete as at 2014-07-10." in client.get("/treaties/map/?instrument=TIP").content.decode()
+    )
 
 
 def test_a_bad_date_is_shown_next_to_the_field(user_client):

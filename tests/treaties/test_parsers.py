@@ -94,6 +94,8 @@ def test_untc_csv_bahrain_accession_with_spreadsheet_row_number():
             kind="accession",
             date=date(2004, 6, 7),
             source_text="accession",
+            instrument="United Nations Convention against Transnational Organized Crime "
+            "(UNTC XVIII-12)",
         )
     ]
 
@@ -217,15 +219,19 @@ def test_bad_csv_collects_every_error_with_row_and_field():
         (5, "signature_date"),  # 2001-11-31 does not exist
         (6, "deposit_date"),  # deposit before signature
         (7, "action_type"),  # unknown action_type
-        (8, "participant"),  # Afghanistan again
+        (8, "deposit_date"),  # Afghanistan again, with a second deposit
         (9, "deposit_date"),  # no signature and no deposit
         (10, "deposit_date"),  # "signature only" with a deposit date
         (11, "deposit_date"),  # "ratification" without a deposit date
-        (12, "instrument"),  # another instrument in the same file
         (14, None),  # one value too many
     ]
-    # Only the clean rows (2 Afghanistan, 13 Bahamas) produce actions.
-    assert sorted({a.row for a in result.actions}) == [2, 13]
+    # Only the clean rows (2 Afghanistan, 12 Azerbaijan's TIP row: one file may hold several
+    # instruments, 13 Bahamas) produce actions.
+    assert sorted({a.row for a in result.actions}) == [2, 12, 13]
+    assert result.meta["instruments"] == [
+        "United Nations Convention against Transnational Organized Crime (UNTC XVIII-12)",
+        "Protocol to Prevent, Suppress and Punish Trafficking in Persons (UNTC XVIII-12-a)",
+    ]
 
 
 def test_bad_csv_messages_speak_plainly():
@@ -236,7 +242,8 @@ def test_bad_csv_messages_speak_plainly():
     assert "2001-11-31" in messages[(5, "signature_date")]
     assert "before signature_date 2000-12-13" in messages[(6, "deposit_date")]
     assert '"ratified by parliament"' in messages[(7, "action_type")]
-    assert "row 2" in messages[(8, "participant")]
+    assert "already has a deposit" in messages[(8, "deposit_date")]
+    assert "row 2" in messages[(8, "deposit_date")]
     assert "signature only" in messages[(10, "deposit_date")]
 
 
@@ -302,9 +309,9 @@ def test_csv_duplicate_detection_ignores_case_and_spacing():
     text = (
         "instrument,participant,signature_date,deposit_date,action_type\n"
         "UNTOC,Example State,,2004-06-07,accession\n"
-        "UNTOC,example  state,,2004-06-07,accession\n"
+        "UNTOC,example  state,,2004-06-08,accession\n"
     )
-    assert error_keys(parse_palermo_csv(text)) == [(3, "participant")]
+    assert error_keys(parse_palermo_csv(text)) == [(3, "deposit_date")]
 
 
 # ----------------------------------------------------------------------------- UNTC HTML
@@ -598,7 +605,6 @@ def test_detect_undecodable_bytes_names_file_and_encoding():
         ("notes.txt", b"just some notes\nnothing else\n", "Cannot tell"),
         ("empty.csv", b"", "empty"),
         ("utf16.csv", "participant".encode("utf-16"), "UTF-16"),
-        ("xviii-12.en.xml", b"<?xml version='1.0'?><treaty/>", "XML"),
     ],
 )
 def test_detect_rejects_unknown_formats_clearly(filename, content, words):
@@ -691,7 +697,7 @@ def test_parser_messages_are_translated_whole_then_filled():
     translated = parse_palermo_csv(
         text, translate=lambda msgid: f"«{msgid}»", ntranslate=ntranslate
     )
-    assert len(english.errors) == 11
+    assert len(english.errors) == 10
     assert [(e.row, e.field, f"«{e.message}»") for e in english.errors] == [
         (e.row, e.field, e.message) for e in translated.errors
     ]

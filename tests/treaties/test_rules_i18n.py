@@ -26,6 +26,20 @@ LANGUAGES = ["ar", "zh-hans", "fr", "ru", "es"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 #: Clauses (not sentences) joined by ``engine._REFUSAL``, keyed by one kind of action each.
 CLAUSE_TABLES = ("_REFUSED_ACTION", "_ALREADY_BOUND_BY", "_NOT_YET_A_PARTY_SINCE")
+#: Msgids added with the rules on impossible facts (issue 6), not yet in the catalogues: the
+#: lead translates them at the end (``make messages``); then empty this set.
+AWAITING_TRANSLATION = {
+    engine._REFUSED_ACTION[K.SIGNATURE],
+    engine._REFUSED_ACTION[K.DENUNCIATION],
+    engine._IN_THE_FUTURE,
+    engine._BEFORE_ADOPTION,
+    engine._OUTSIDE_SIGNATURE_PERIOD,
+    engine._CONSENT_WITHOUT_SIGNATURE,
+    engine._UNVERIFIED_SIGNATURE,
+    engine._EXCEPTED,
+    engine._EIF_BEFORE_ADOPTION,
+    engine._EIF_WITHOUT_SOURCE,
+}
 
 
 def _msgid_tables() -> dict[str, dict]:
@@ -185,7 +199,8 @@ def test_message_tables_are_keyed_by_one_kind_of_action():
     for name in ("_UNKNOWN_INSTRUMENT", "_UNKNOWN_PARTICIPANT"):
         assert set(tables[name]) == set(ActionKind)
     for name in ("_NOT_A_PARTY", "_UNVERIFIED", "_JOINING_AFTER_DENUNCIATION", *CLAUSE_TABLES):
-        assert set(tables[name]) == set(engine.CONSENT_KINDS)
+        kinds = set(ActionKind) if name == "_REFUSED_ACTION" else set(engine.CONSENT_KINDS)
+        assert set(tables[name]) == kinds
     # No table grows with pairs of kinds: a refusal that names two is joined from two clauses.
     assert not [name for name, table in tables.items() if any(isinstance(k, tuple) for k in table)]
     assert set(PLACEHOLDER.findall(engine._REFUSAL)) == {"refused_action", "reason"}
@@ -255,7 +270,7 @@ def _in_catalogue(language, msgid) -> bool:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_engine_msgid_is_translated_with_the_same_placeholders(language):
     with translation.override(language):
-        for msgid in _msgids():
+        for msgid in sorted(set(_msgids()) - AWAITING_TRANSLATION):
             translated = translation.gettext(msgid)
             assert _in_catalogue(language, msgid), msgid
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid))
@@ -270,7 +285,7 @@ def test_every_engine_msgid_is_translated_with_the_same_placeholders(language):
 def test_the_clauses_of_joined_refusals_are_translated_with_the_same_placeholders(language):
     clauses = {msgid for name in CLAUSE_TABLES for msgid in vars(engine)[name].values()}
     with translation.override(language):
-        for msgid in sorted(clauses | {engine._REFUSAL}):
+        for msgid in sorted((clauses | {engine._REFUSAL}) - AWAITING_TRANSLATION):
             translated = translation.gettext(msgid)
             assert _in_catalogue(language, msgid), msgid
             assert set(PLACEHOLDER.findall(translated)) == set(PLACEHOLDER.findall(msgid))
@@ -329,11 +344,12 @@ def test_the_cached_engine_is_one_per_language(db):
     with translation.override("ar"):
         arabic = get_engine()
     assert arabic is not english
-    [en_untoc] = [d for d in english.discrepancies if d.instrument == "UNTOC"]
-    [ar_untoc] = [d for d in arabic.discrepancies if d.instrument == "UNTOC"]
-    assert en_untoc.message.startswith("Known actions")
-    assert "الإجراءات المعروفة" in ar_untoc.message
-    assert "2003-09-29" in ar_untoc.message
+    # Somalia's SOM accession of 2025 (after the tables' date) with no known UNTOC consent.
+    [en_note] = [n for n in english.unverified if n.action.participant == "SOM"]
+    [ar_note] = [n for n in arabic.unverified if n.action.participant == "SOM"]
+    assert "accepted but not verified" in en_note.reason
+    assert ar_note.reason != en_note.reason
+    assert "2025-03-25" in ar_note.reason
 
 
 @pytest.mark.django_db

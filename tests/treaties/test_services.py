@@ -64,7 +64,9 @@ def test_record_action_checks_protocols_against_the_convention(testland, secreta
     untoc.save()
     with pytest.raises(ValidationError, match=r"not a party to the Convention \(UNTOC art\. 37"):
         record_action(testland, acting_user=secretariat, instrument=InstrumentFactory(code="TIP"))
-    # Once Testland is bound by the Convention, the Protocol is accepted.
+    # Once Testland is bound by the Convention, the Protocol is accepted. (It signed first:
+    # with complete data a ratification needs a signature, art. 36(3).)
+    record_action(testland, acting_user=secretariat, kind="signature", date=date(2001, 1, 1))
     record_action(testland, acting_user=secretariat)
     tip = record_action(
         testland,

@@ -1,5 +1,5 @@
 """The Treaties pages through the test client, for every role and for anonymous visitors, with the
-shipped (partial) treaty data: what a person sees, what they may download, what they are refused."""
+shipped treaty data (complete as at 2014-07-10, partial after): what a person sees, what they may download, what they are refused."""
 
 import csv
 import io
@@ -17,7 +17,7 @@ from tests.conftest import ROLES
 
 EVERYONE = [None, *ROLES]
 NOT_SECRETARIAT = [r for r in ROLES if r != "secretariat"]
-PARTIAL = "Partial data."
+PARTIAL = "complete as at 2014-07-10."
 CONTRACTING = "Consented, not yet in force"
 
 
@@ -383,6 +383,8 @@ def _extra_participants(n=300):
     [
         {"on": "2010-07-13"},
         {"on": "2010-07-13", "region": "150", "sort": "-name"},
+        {"on": "2010-07-13", "sort": "region"},
+        {"on": "2010-07-13", "sort": "-group"},
         {"on": "2010-07-13", "_export": "csv"},
     ],
 )
@@ -404,7 +406,8 @@ def test_participants_list_queries_do_not_grow_with_participants(
         assert len(rows) == Participant.objects.count()
     else:
         rows = table_rows(response)
-        assert rows[0][0].startswith("Aa test participant") == (params.get("sort") != "-name")
+        if params.get("sort") in (None, "-name"):
+            assert rows[0][0].startswith("Aa test participant") == (params.get("sort") != "-name")
         assert len(rows) == 50
 
 

@@ -1,5 +1,6 @@
 """Core API: participants, regions, the acting user, jobs, imports and user management."""
 
+import json
 import uuid
 from datetime import datetime
 
@@ -9,9 +10,10 @@ from ninja import File, Form, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from palermo.platform import jobs
 from palermo.platform.access import PUBLIC, SECRETARIAT, allow, declare_api
-from palermo.platform.api import Pagination, RowId
-from palermo.platform.imports import IMPORTERS, start_import
+from palermo.platform.api import ErrorOut, Pagination, RowId
+from palermo.platform.imports import IMPORTERS, size_error, start_import
 from palermo.platform.jobs import job_state
 from palermo.platform.policies import restrict
 from palermo.platform.schemas import PolicySchema
@@ -22,7 +24,7 @@ from . import services
 from .api_auth import READ, WRITE
 from .models import Job, Participant, Region, RegionalGroup, RoleAssignment, User
 from .permissions import require
-from .samples import first_role, focal_points_job, observer
+from .samples import first_role, focal_points_import, focal_points_job, observer
 from .tables import UserFilter, users_with_roles
 
 router = Router(tags=["core"])
@@ -92,6 +94,14 @@ class JobOut(Schema):
     percent: int
     message: str
     result: dict | None
+    #: Estimated from the rate since counting began; null until there is enough to go on.
+    seconds_left: int | None = None
+    attempts: int = 0
+    max_attempts: int = 1
+    started: datetime | None = None
+    #: The worker's last sign of life while running.
+    heartbeat: datetime | None = None
+    finished: datetime | None = None
 
 
 @router.get("/participants", response=list[ParticipantOut], auth=READ)
@@ -137,7 +147,16 @@ def me(request):
 
 def _job_out(job: Job) -> dict:
     state = job_state(job)
-    return {"id": job.pk, "kind": job.kind, "label": job.label, "result": job.result, **state}
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "label": job.label,
+        "result": job.result,
+        "started": job.started,
+        "heartbeat": job.heartbeat,
+        "finished": job.finished,
+        **state,
+    }
 
 
 @router.get("/jobs/{job_id}", response=JobOut, auth=WRITE)
@@ -146,6 +165,27 @@ def get_job(request, job_id: uuid.UUID):
     return _job_out(get_visible_or_404(Job.objects.all(), request.auth, pk=job_id))
 
 
+@router.post("/jobs/{job_id}/cancel", response={200: JobOut, 409: ErrorOut}, auth=WRITE)
+def cancel_job(request, job_id: uuid.UUID):
+    """Cancel a job (its starter and the Secretariat): a queued job never runs (``cancelled``);
+    a running one stops at its next step (``cancelling``, then ``cancelled``), and what an
+    import had written is undone. A job that has ended is a 409."""
+    job = get_visible_or_404(Job.objects.all(), request.auth, pk=job_id)
+    try:
+        job = jobs.cancel_job(job, acting_user=request.auth)
+    except jobs.NotCancellable as exc:
+        return Status(409, {"detail": str(exc)})
+    return _job_out(job)
+
+
+MappingParam = Form[
+    str,
+    {
+        "description": "Optional: the id of a saved column mapping of this importer, or a "
+        "mapping as JSON (docs/user/imports.md).",
+        "example": "",
+    },
+]
 ImporterName = Form[
     str, {"description": "One of the names listed by /api/importers.", "example": "treaty-actions"}
 ]
@@ -157,20 +197,89 @@ def create_import(
     importer: ImporterName,
     file: File[UploadedFile],
     dry_run: Form[bool] = False,
+    mapping: MappingParam = "",
 ):
-    """Start an import in the background; poll ``/api/jobs/{id}`` for progress and the report.
+    """Start an import in the background; poll ``/api/jobs/{id}`` for progress and the report
+    (``result.import_id`` then names the import: ``GET /api/imports/{id}``).
 
-    ``importer`` is one of the names listed by ``GET /api/importers``."""
+    ``importer`` is one of the names listed by ``GET /api/importers``. The file is refused
+    (422) past the one size limit of every surface (``PALERMO_IMPORT_MAX_MB``)."""
+    from ninja.errors import HttpError
+
     user = request.auth
     if importer not in IMPORTERS:
-        from ninja.errors import HttpError
-
         raise HttpError(
             422, f"Unknown importer “{importer}”; choose one of: {', '.join(sorted(IMPORTERS))}."
         )
-    job = start_import(importer, file, acting_user=user, dry_run=dry_run)
+    problem = size_error(file.size)
+    if problem:
+        raise HttpError(422, f"file: {problem}.")
+    job = start_import(
+        importer,
+        file,
+        acting_user=user,
+        dry_run=dry_run,
+        mapping=_mapping_param(mapping, importer, user),
+    )
     job.refresh_from_db()
     return Status(202, _job_out(job))
+
+
+def _mapping_param(value: str, importer: str, user):
+    """A saved mapping's id, or a mapping written as JSON; checked before the job starts."""
+    from ninja.errors import HttpError
+
+    from palermo.platform.mapping import Mapping, MappingSpecError
+    from palermo.platform.models import ColumnMapping
+
+    value = (value or "").strip()
+    if not value:
+        return None
+    if value.isdigit():
+        saved = restrict(ColumnMapping.objects.filter(importer=importer), user).filter(pk=value)
+        found = saved.first()
+        if found is None:
+            raise HttpError(422, f"mapping: no saved mapping {value} of importer {importer}.")
+        return found
+    try:
+        spec = json.loads(value)
+        mapping = Mapping.from_dict(spec)
+    except (ValueError, MappingSpecError) as exc:  # MappingSpecError lists every problem
+        raise HttpError(422, f"mapping: {exc}") from exc
+    fields = IMPORTERS[importer].target_fields()
+    unknown = [f.field for f in mapping.fields if f.field not in fields]
+    if unknown:
+        raise HttpError(
+            422, f"mapping: “{unknown[0]}” is not a field of {importer}: {', '.join(fields)}."
+        )
+    return spec
+
+
+class ImportOut(Schema):
+    id: uuid.UUID
+    importer: str
+    file_name: str
+    file_size: int
+    sha256: str
+    status: str
+    dry_run: bool
+    rows: int
+    created_count: int
+    updated_count: int
+    unchanged_count: int
+    error_count: int
+    created: datetime
+    finished: datetime | None
+    #: The report: ``errors`` (the first 1,000), ``error_total``, ``errors_by_field`` …
+    report: dict | None
+
+
+@router.get("/imports/{import_id}", response=ImportOut, auth=WRITE)
+def get_import(request, import_id: uuid.UUID):
+    """One import (its starter's and the Secretariat's): file, counts and report."""
+    from palermo.platform.models import ImportRun
+
+    return get_visible_or_404(ImportRun.objects.all(), request.auth, pk=import_id)
 
 
 @router.get("/importers", response=list[dict], auth=READ)
@@ -290,7 +399,14 @@ def delete_role(request, user_id: RowId, assignment_id: RowId):
 class SearchResultOut(Schema):
     title: str
     url: str
+    #: Plain text around the first match.
     snippet: str
+    #: The same, HTML-escaped, with the matching words in <mark>.
+    snippet_html: str = ""
+    #: The provider (kind of record), its language, and its relevance (higher is better).
+    provider: str = ""
+    language: str = ""
+    score: float = 0.0
 
 
 class SearchGroupOut(Schema):
@@ -301,10 +417,13 @@ class SearchGroupOut(Schema):
 
 
 @router.get("/search", response=list[SearchGroupOut], auth=READ)
-def site_search(request, q: str, limit: int = 10):
-    """Search every module at once; each group holds at most ``limit`` results, and only what
-    the caller may see (anonymous callers see public data only)."""
-    return search_all(q, request.auth, limit=max(1, min(limit, 100)))
+def site_search(request, q: str, limit: int = 10, kind: str = "", language: str = ""):
+    """Search every module at once, ranked; each group holds at most ``limit`` results, and
+    only what the caller may see (anonymous callers see public data only). ``q`` takes words
+    (all required), "a phrase", prefix*, OR, NOT or -word; ``kind`` keeps one group (a
+    provider key) and ``language`` one language (en, fr …)."""
+    filters = {"kind": kind, "language": language}
+    return search_all(q, request.auth, limit=max(1, min(limit, 100)), filters=filters)
 
 
 # Who may call each operation (tests/test_permission_matrix.py checks every role against this).
@@ -334,7 +453,13 @@ declare_api(
         "GET /jobs/{job_id}": allow(
             "secretariat", "focal-point", sample=focal_points_job("job_id"), hidden=True
         ),
+        "POST /jobs/{job_id}/cancel": allow(
+            "secretariat", "focal-point", sample=focal_points_job("job_id"), hidden=True
+        ),
         "POST /imports": allow("secretariat", data=_upload, multipart=True),
+        "GET /imports/{import_id}": allow(
+            "secretariat", "focal-point", sample=focal_points_import("import_id"), hidden=True
+        ),
         "GET /importers": PUBLIC,
         "GET /users": SECRETARIAT,
         "GET /users/{user_id}": allow("secretariat", sample=observer("user_id")),

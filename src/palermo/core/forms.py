@@ -37,23 +37,45 @@ class LanguageForm(forms.Form):
 class ImportForm(forms.Form):
     importer = forms.ChoiceField(label=_("What to import"))
     file = forms.FileField(label=_("File"))
+    mapping = forms.ModelChoiceField(
+        label=_("Column mapping"),
+        queryset=None,
+        required=False,
+        empty_label=_("None: the file has the importer's own columns"),
+        help_text=_("A saved mapping of this importer; or choose “Map the columns first”."),
+    )
     dry_run = forms.BooleanField(
         label=_("Check only (write nothing)"),
         required=False,
         help_text=_("Validate every row and show the report without changing any data."),
     )
 
-    MAX_BYTES = 20 * 1024 * 1024
+    def __init__(self, *args, user=None, **kwargs):
+        from palermo.platform.models import ColumnMapping
+        from palermo.platform.policies import restrict
 
-    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["importer"].choices = [(k, imp.label) for k, imp in sorted(IMPORTERS.items())]
+        self.fields["mapping"].queryset = restrict(ColumnMapping.objects.all(), user)
 
     def clean_file(self):
+        from palermo.platform.imports import size_error
+
         upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        problem = size_error(upload.size)
+        if problem:
+            raise forms.ValidationError(problem[:1].upper() + problem[1:] + ".")
         return upload
+
+    def clean(self):
+        data = super().clean()
+        mapping = data.get("mapping")
+        if mapping is not None and mapping.importer != data.get("importer"):
+            self.add_error(
+                "mapping",
+                _("This mapping is for another importer (%(name)s).") % {"name": mapping.importer},
+            )
+        return data
 
 
 class UserCreateForm(forms.Form):

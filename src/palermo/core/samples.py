@@ -30,3 +30,49 @@ def observer(key: str, **extra):
 
 def first_role(user) -> int:
     return user.role_assignments.first().pk
+
+
+def focal_points_import(key: str):
+    """An import of Argentina's focal point (a finished one): ``{key: id}``."""
+
+    def sample():
+        from palermo.platform.models import ImportRun
+
+        from .models import User
+
+        run = ImportRun.objects.create(
+            importer="treaty-actions",
+            file_name="sample.csv",
+            owner=User.objects.get(username="focal-point"),
+            status="applied",
+        )
+        return {key: run.pk}
+
+    return sample
+
+
+def kept_import(key: str, *, status: str = "applied", username: str = "secretariat"):
+    """An import whose file is kept on disk (for its download or mapping page)."""
+
+    def sample():
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from palermo.platform.imports import store_upload
+        from palermo.platform.models import ImportRun
+
+        from .models import User
+
+        upload = SimpleUploadedFile(
+            "sample.csv", b"instrument,participant,signature_date,deposit_date,action_type\n"
+        )
+        path, relative = store_upload(upload)
+        run = ImportRun.objects.create(
+            importer="treaty-actions",
+            file_name=path.name,
+            owner=User.objects.get(username=username),
+            status=status,
+            stored_file=relative,
+        )
+        return {key: run.pk}
+
+    return sample

@@ -11,10 +11,10 @@ register_search(
     "jobs",
     _("Your background jobs"),
     model=Job,
-    fields=("label",),
+    fields={"label": "A", "message": "C"},
     result=lambda job: (job.label, reverse("core:job", args=[job.pk])),
-    snippet_fields=("message",),
-    order_by=("-created",),
+    snippet_fields=("message", "label"),
+    language="language",
     order=900,
 )
 
@@ -22,9 +22,9 @@ register_search(
     "users",
     _("Users"),
     model=User,
-    fields=("username", "first_name", "last_name", "email"),
+    # The e-mail address is restricted (the Secretariat's): indexed apart, searched only by them.
+    fields={"username": "A", "first_name": "A", "last_name": "A", "email": "B"},
     snippet_fields=("username", "email"),
     result=lambda u: (str(u), reverse("core:user", args=[u.pk])),
-    order_by=("username",),
     order=950,
 )

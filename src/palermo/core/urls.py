@@ -4,8 +4,8 @@ from django.urls import path
 from palermo.platform.access import PUBLIC, SECRETARIAT, SIGNED_IN, allow, declare_routes
 
 from . import auth_views as password_views
-from . import views
-from .samples import first_role, focal_points_job, observer
+from . import import_views, views
+from .samples import first_role, focal_points_import, focal_points_job, kept_import, observer
 
 app_name = "core"
 
@@ -49,9 +49,14 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("jobs/", views.JobListView.as_view(), name="jobs"),
     path("jobs/<uuid:pk>/", views.job_detail, name="job"),
+    path("jobs/<uuid:pk>/cancel/", views.job_cancel, name="job_cancel"),
     path("audit/", views.AuditLogView.as_view(), name="audit"),
     path("audit/reads/", views.ReadLogView.as_view(), name="reads"),
     path("import/", views.import_data, name="import"),
+    path("imports/", import_views.ImportRunListView.as_view(), name="imports"),
+    path("imports/<uuid:pk>/", import_views.import_run, name="import-run"),
+    path("imports/<uuid:pk>/file/", import_views.import_file, name="import-file"),
+    path("imports/<uuid:pk>/mapping/", import_views.import_mapping, name="import-mapping"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_detail, name="user"),
@@ -97,9 +102,25 @@ declare_routes(
         "notifications": SIGNED_IN,
         "jobs": SIGNED_IN,
         "job": allow("secretariat", "focal-point", sample=focal_points_job("pk"), hidden=True),
+        "job_cancel": allow(
+            "secretariat", "focal-point", method="POST", sample=focal_points_job("pk"), hidden=True
+        ),
         "audit": SIGNED_IN,
         "reads": SIGNED_IN,
         "import": SECRETARIAT,
+        "imports": SIGNED_IN,
+        "import-run": allow(
+            "secretariat", "focal-point", sample=focal_points_import("pk"), hidden=True
+        ),
+        "import-file": allow(
+            "secretariat",
+            "focal-point",
+            sample=kept_import("pk", username="focal-point"),
+            hidden=True,
+        ),
+        "import-mapping": allow(
+            "secretariat", sample=kept_import("pk", status="pending"), hidden=True
+        ),
         "users": SECRETARIAT,
         "user_create": SECRETARIAT,
         "user": allow("secretariat", sample=observer("pk")),

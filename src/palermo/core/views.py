@@ -8,17 +8,19 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from palermo.platform.imports import IMPORTERS, start_import
-from palermo.platform.jobs import job_state
+from palermo.platform.choices import JobStatus
+from palermo.platform.imports import IMPORTERS, create_pending_run, start_import
+from palermo.platform.jobs import NotCancellable, cancel_job, job_state, may_cancel
 from palermo.platform.models import ReadEvent
 from palermo.platform.policies import restrict
 from palermo.platform.registry import home_cards, profile_panels
-from palermo.platform.search import MIN_LENGTH, search_all
+from palermo.platform.search import search, too_short
 from palermo.platform.tables import DataTableView
 from palermo.platform.views import get_visible_or_404
 
@@ -113,13 +115,41 @@ def notifications(request):
     return render(request, "core/notifications.html", {"page_obj": page})
 
 
+def _job_context(request, job):
+    return {"job": job, "state": job_state(job), "may_cancel": may_cancel(request.user, job)}
+
+
 @login_required
 def job_detail(request, pk):
     job = get_visible_or_404(Job.objects.select_related("owner"), request.user, pk=pk)
-    context = {"job": job, "state": job_state(job)}
+    context = _job_context(request, job)
     if request.htmx:
         return render(request, "core/job.html#progress", context)
     return render(request, "core/job.html", context)
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk):
+    """The job page's Cancel button: a queued job never runs, a running one stops."""
+    job = get_visible_or_404(Job.objects.select_related("owner"), request.user, pk=pk)
+    level = messages.SUCCESS
+    try:
+        job = cancel_job(job, acting_user=request.user)
+    except NotCancellable as exc:
+        job.refresh_from_db()
+        level, notice = messages.WARNING, str(exc)
+    else:
+        notice = (
+            _("The job was cancelled before it started.")
+            if job.status == JobStatus.CANCELLED
+            else _("The job will stop at its next step.")
+        )
+    if request.htmx:  # the progress box replaces itself, with the notice inside
+        context = _job_context(request, job) | {"notice": notice}
+        return render(request, "core/job.html#progress", context)
+    messages.add_message(request, level, notice)
+    return redirect("core:job", pk=job.pk)
 
 
 class JobListView(DataTableView):
@@ -165,13 +195,23 @@ class ReadLogView(DataTableView):
 def import_data(request):
     if not request.user.has_perm("core.import_data"):
         raise PermissionDenied
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("action") == "map":
+            run = create_pending_run(
+                data["importer"], data["file"], acting_user=request.user, dry_run=data["dry_run"]
+            )
+            url = reverse("core:import-mapping", args=[run.pk])
+            if data["mapping"]:
+                url += f"?mapping={data['mapping'].pk}"
+            return redirect(url)
         job = start_import(
-            form.cleaned_data["importer"],
-            form.cleaned_data["file"],
+            data["importer"],
+            data["file"],
             acting_user=request.user,
-            dry_run=form.cleaned_data["dry_run"],
+            dry_run=data["dry_run"],
+            mapping=data["mapping"],
         )
         return redirect("core:job", pk=job.pk)
     return render(request, "core/import.html", {"form": form, "importers": IMPORTERS.values()})
@@ -300,11 +340,63 @@ def user_set_active(request, pk):
     return redirect("core:user", pk=user.pk)
 
 
+def _search_url(query, filters, **changes):
+    from django.utils.http import urlencode
+
+    params = {"q": query, **filters, **changes}
+    return "?" + urlencode({k: v for k, v in params.items() if v not in (None, "")})
+
+
+def _facet_links(query, filters, found):
+    """Each facet value as a link that adds its filter (or, when chosen, removes it)."""
+    return [
+        {
+            "name": group.name,
+            "label": group.label,
+            "values": [
+                {
+                    "label": value.label,
+                    "count": value.count,
+                    "selected": value.selected,
+                    "url": _search_url(
+                        query, filters, **{group.name: None if value.selected else value.value}
+                    ),
+                }
+                for value in group.values
+            ],
+        }
+        for group in found.facets
+    ]
+
+
+def _page_links(query, filters, found):
+    links = {}
+    if found.page > 1:
+        links["previous"] = _search_url(query, filters, page=found.page - 1)
+    if found.page < found.pages:
+        links["next"] = _search_url(query, filters, page=found.page + 1)
+    return links
+
+
 def site_search(request):
-    """One box for the whole site; an htmx request gets just the results."""
+    """One box for the whole site: one ranked list with facets as filter links (kind, language,
+    instrument, region …) and pages; an htmx request gets just the results."""
     query = request.GET.get("q", "").strip()
-    groups = search_all(query, request.user)
-    context = {"query": query, "groups": groups, "too_short": 0 < len(query) < MIN_LENGTH}
+    try:
+        page = max(1, min(int(request.GET.get("page", 1)), 10_000))
+    except ValueError:
+        page = 1
+    # Facet filters: every parameter named after a facet (the others are ignored).
+    found = search(query, request.user, filters=request.GET.dict(), page=page)
+    filters = found.filters
+    context = {
+        "query": query,
+        "found": found,
+        "filters": filters,
+        "too_short": bool(query) and too_short(query),
+        "facet_links": _facet_links(query, filters, found),
+        "page_links": _page_links(query, filters, found),
+    }
     if request.htmx and not request.htmx.boosted:
         return render(request, "core/search.html#results", context)
     return render(request, "core/search.html", context)

@@ -11,7 +11,7 @@ Every import is an ``ImportRun``: who, which file (name, size, SHA-256), the cou
 report. Records it creates point back to it and to their row (``ImportedRecord``), and the audit
 trail holds one entry for the import instead of one per row. Pages, API and CLI all call
 ``run_import`` (the web through a background job), so they report the same errors and obey the
-same size limit (``PALERMO_IMPORT_MAX_BYTES``). Uploaded files are deleted after the import
+same size limit (``PALERMO_IMPORT_MAX_MB``). Uploaded files are deleted after the import
 unless ``PALERMO_IMPORT_KEEP_DAYS`` keeps them; a kept file is its owner's and the
 Secretariat's to fetch (the ``download`` action of the ``ImportRun`` policy).
 
@@ -21,10 +21,7 @@ import that cannot get the lock in time reports a conflict and writes nothing.
 """
 
 import contextlib
-import csv
 import hashlib
-import io
-import json
 import tempfile
 import uuid
 import zlib
@@ -43,8 +40,9 @@ from django.utils.translation import ngettext
 
 from .audit import audited
 from .choices import ImportStatus
-from .jobs import Progress, job_handler
+from .jobs import JobCancelled, Progress, job_handler
 from .policies import require_perm
+from .readers import Row  # the readers' rows are the importers' rows
 
 #: Errors listed in full in a report; past this, only their number by field and by kind.
 ERROR_LIMIT = 1000
@@ -63,7 +61,7 @@ def size_error(size: int) -> str | None:
         return None
     return _(
         "the file is %(size)s MB; files of at most %(limit)s MB can be imported "
-        "(PALERMO_IMPORT_MAX_BYTES)"
+        "(PALERMO_IMPORT_MAX_MB)"
     ) % {"size": _megabytes(size), "limit": _megabytes(limit)}
 
 
@@ -100,13 +98,6 @@ class RowError:
 
 
 @dataclass
-class Row:
-    number: int
-    values: dict
-    sheet: str | None = None
-
-
-@dataclass
 class ImportReport:
     importer: str
     file: str
@@ -123,8 +114,12 @@ class ImportReport:
     errors_by_field: Counter = field(default_factory=Counter)
     errors_by_kind: Counter = field(default_factory=Counter)
     warning_total: int = 0
-    #: What the reader found: format, encoding, delimiter, sheets.
+    #: What the reader found: format, encoding, delimiter, sheets, header.
     detected: dict = field(default_factory=dict)
+    #: The file's header (of its first sheet).
+    columns: list = field(default_factory=list)
+    #: The file being read (``readers.Table``), for progress by bytes read.
+    table: object = None
     #: The import's record (``ImportRun``): importers stamp what they create with it.
     run: object = None
 
@@ -195,7 +190,7 @@ class ImportReport:
             "importer": self.importer,
             "file": self.file,
             "dry_run": self.dry_run,
-            "options": self.options,
+            "options": {k: v for k, v in self.options.items() if not k.startswith("_")},
             "rows": self.rows,
             "created": self.created,
             "updated": self.updated,
@@ -254,7 +249,7 @@ class Importer:
     label = ""
     help = ""
     permission = "core.import_data"
-    formats = ("csv", "xlsx", "json", "jsonl")
+    formats = ("csv", "tsv", "xlsx", "json", "jsonl", "ndjson")
     required_columns: tuple[str, ...] = ()
     #: The fields a column mapping may fill: name → label (default: the required columns).
     fields: dict = {}
@@ -273,31 +268,57 @@ class Importer:
     def target_fields(self) -> dict:
         return dict(self.fields) or {name: name for name in self.required_columns}
 
-    def read(self, source: ImportSource, report: ImportReport) -> Iterator[Row]:
-        """The file's rows, streamed (override for a format of the importer's own)."""
-        try:
-            from . import readers
-        except ImportError:  # TEMPORARY while the streaming readers are written
-            return iter(_legacy_read_table(source.name, source.read_bytes(), report))
+    #: Readers of the importer's own formats: suffix → ``readers.Table`` subclass.
+    readers: dict = {}
 
-        return readers.read_rows(source.path, name=source.name, sheets=self.sheets, report=report)
+    def read(self, source: ImportSource, report: ImportReport) -> Iterator[Row]:
+        """The file's rows, streamed, after its header was checked."""
+        from . import readers
+
+        table = readers.open_table(
+            source.path,
+            name=source.name,
+            report=report,
+            formats=self.formats,
+            readers=self.readers or None,
+            sheets=self.sheets,
+        )
+        _describe(table, report)
+        return _closing(table)
 
     def parse(self, source: ImportSource, report: ImportReport) -> Iterable[Row]:
         rows = self.read(source, report)
         mapping = report.options.get("_mapping")
-        columns = report.detected.get("columns")
         if mapping is not None:
-            return mapping.rows(rows, report, columns=columns, fields=self.target_fields())
+            return self._mapped(mapping, rows, report)
         if self.required_columns:
             return self._check_columns(rows, report)
         return rows
+
+    def _mapped(self, mapping, rows: Iterator[Row], report: ImportReport) -> Iterator[Row]:
+        """The rows as the importer's fields, through the mapping; a cell the mapping cannot
+        convert is an error at its row, naming the field and the column."""
+        problems = mapping.validate(
+            report.columns, self.target_fields(), required=self.required_columns
+        )
+        for problem in problems:
+            report.error(1, problem.column or problem.field, problem.message, "mapping")
+        if problems:
+            return
+        apply = mapping.apply
+        for row in rows:
+            values, errors = apply(row.values)
+            for error in errors:
+                report.error(row.number, error.column or error.field, error.message, "mapping")
+            if not errors:
+                yield Row(row.number, values, row.sheet)
 
     def _check_columns(self, rows: Iterator[Row], report: ImportReport) -> Iterator[Row]:
         checked = False
         for row in rows:
             if not checked:
                 checked = True
-                present = set(report.detected.get("columns") or row.values)
+                present = set(report.columns or row.values)
                 for column in self.required_columns:
                     if column not in present:
                         report.error(1, column, _("the required column is missing"), "missing")
@@ -306,9 +327,14 @@ class Importer:
             yield row
 
     def validate(self, rows: Iterable[Row], report: ImportReport, progress: Progress):
+        table = report.table
+        if table is not None and table.size:
+            progress.set_total(table.size, _("Checking and writing rows"))
         for row in rows:
             item = self.validate_row(row, report)
-            progress.advance()
+            if table is not None and report.rows % 1000 == 0:
+                progress.done = min(table.position, progress.total)
+                progress.advance(0)
             if item is not None:
                 yield item
 
@@ -331,11 +357,23 @@ class Importer:
         raise NotImplementedError
 
     @staticmethod
+    def provenance(report: ImportReport, row: int | None) -> tuple:
+        """``(import, row)`` for a row given to ``bulk.BulkInsert`` with the fields
+        ``import_run`` and ``source_row`` last."""
+        run = report.run if report.run is not None and report.run.pk else None
+        return (run.pk if run is not None else None, row)
+
+    @staticmethod
     def stamp(record, report: ImportReport, row: int | None):
         """Give ``record`` (an ``ImportedRecord``) its provenance: this import and its row."""
         record.import_run = report.run if report.run is not None and report.run.pk else None
         record.source_row = row
         return record
+
+
+def _closing(table) -> Iterator[Row]:
+    with table:
+        yield from table.rows()
 
 
 IMPORTERS: dict[str, Importer] = {}
@@ -352,97 +390,26 @@ class ImportAbort(Exception):
 
 def read_table(filename: str, content: bytes, report: ImportReport) -> list[Row]:
     """Rows of a small file given as bytes (tests, and importers that re-read a layout)."""
-    try:
-        from . import readers
-    except ImportError:  # TEMPORARY while the streaming readers are written
-        return _legacy_read_table(filename, content, report)
+    from . import readers
 
     with tempfile.TemporaryDirectory(prefix="palermo-read-") as folder:
         path = Path(folder) / PurePath(filename).name
         path.write_bytes(content)
-        return list(readers.read_rows(path, name=PurePath(filename).name, report=report))
+        with readers.open_table(path, name=PurePath(filename).name, report=report) as table:
+            _describe(table, report)
+            return list(table.rows())
 
 
-def _legacy_read_table(filename: str, content: bytes, report: ImportReport) -> list[Row]:
-    """Rows of a CSV, XLSX or JSON file as dicts; row 1 is the header, as a spreadsheet shows."""
-    suffix = PurePath(filename).suffix.lower().lstrip(".")
-    if suffix == "csv":
-        text = _decode(content, report)
-        if text is None:
-            return []
-        reader = csv.DictReader(io.StringIO(text))
-        rows = []
-        for record in reader:
-            if None in record:
-                report.error(reader.line_num, None, _("this row has more cells than the header"))
-                record.pop(None)
-            values = {k.strip(): (v or "").strip() for k, v in record.items() if k}
-            if any(values.values()):
-                rows.append(Row(reader.line_num, values))
-        return rows
-    if suffix == "xlsx":
-        from openpyxl import load_workbook
+def _describe(table, report: ImportReport) -> None:
+    """What the reader found, into the report: format, encoding, delimiter, sheets, header."""
+    from . import readers
 
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many types for a damaged file
-            report.error(None, None, _("not a readable XLSX workbook (%(err)s)") % {"err": exc})
-            return []
-        sheet = workbook.worksheets[0]
-        rows, header = [], None
-        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if header is None:
-                header = [str(c).strip() if c is not None else "" for c in cells]
-                continue
-            values = {h: _cell(c) for h, c in zip(header, cells, strict=False) if h}
-            if any(values.values()):
-                rows.append(Row(number, values))
-        return rows
-    if suffix == "json":
-        text = _decode(content, report)
-        if text is None:
-            return []
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            report.error(exc.lineno, None, _("not valid JSON: %(msg)s") % {"msg": exc.msg})
-            return []
-        if isinstance(data, dict) and isinstance(data.get("rows"), list):
-            data = data["rows"]
-        if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
-            report.error(None, None, _("JSON must be a list of objects (one per row)"))
-            return []
-        return [
-            Row(i, {str(k): _cell(v) for k, v in item.items()}) for i, item in enumerate(data, 1)
-        ]
-    report.error(
-        None,
-        None,
-        _("unsupported file type “.%(suffix)s”: use CSV, XLSX or JSON") % {"suffix": suffix},
-    )
-    return []
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and callable(value.date):
-        return value.date().isoformat()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value).strip()
-
-
-def _decode(content: bytes, report: ImportReport) -> str | None:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        report.error(
-            None,
-            None,
-            _("the file is not UTF-8 text (byte %(pos)s); save it as UTF-8") % {"pos": exc.start},
-        )
-        return None
+    report.detected = table.describe()
+    if table.delimiter:
+        name_of = getattr(readers, "delimiter_name", None) or readers._delimiter_name
+        report.detected["delimiter_name"] = str(name_of(table.delimiter))
+    report.columns = list(table.columns)
+    report.table = table
 
 
 def _lock_importer(importer: Importer, run) -> None:
@@ -519,11 +486,7 @@ def run_import(
     try:
         with transaction.atomic():
             _lock_importer(importer, run)
-            if _legacy_parse(importer):  # TEMPORARY: parse(filename, content, report)
-                parsed = importer.parse(source.name, source.read_bytes(), report)
-            else:
-                parsed = importer.parse(source, report)
-            rows = _counted(parsed, report)
+            rows = _counted(importer.parse(source, report), report)
             items = importer.validate(rows, report, progress)
             if isinstance(items, list | tuple) and report.error_total:
                 raise ImportAbort
@@ -566,18 +529,17 @@ def run_import(
             "conflict",
         )
         report.discard_counts()
+    except JobCancelled:
+        report.error(None, None, _("the import was cancelled; nothing was imported"), "cancelled")
+        report.discard_counts()
+        _finish(run, report, status=ImportStatus.CANCELLED)
+        raise
     except Exception as exc:  # the run must not stay "running"; the job reports the failure
         report.error(None, None, _("the import stopped: %(err)s") % {"err": exc}, "failure")
         report.discard_counts()
         _finish(run, report)
         raise
     return _finish(run, report)
-
-
-def _legacy_parse(importer) -> bool:
-    import inspect
-
-    return len(inspect.signature(importer.parse).parameters) == 3
 
 
 def _counted(rows: Iterable[Row], report: ImportReport) -> Iterable[Row]:
@@ -620,15 +582,13 @@ def _start_run(run, importer, source, acting_user, dry_run, report, mapping):
     return run
 
 
-def _finish(run, report: ImportReport) -> ImportReport:
+def _finish(run, report: ImportReport, status: str | None = None) -> ImportReport:
     from .models import ImportRun
 
-    if report.error_total:
+    if status is None and report.error_total:
         status = ImportStatus.REFUSED
-    elif report.dry_run:
-        status = ImportStatus.CHECKED
-    else:
-        status = ImportStatus.APPLIED
+    elif status is None:
+        status = ImportStatus.CHECKED if report.dry_run else ImportStatus.APPLIED
     data = report.as_dict()
     ImportRun.objects.filter(pk=run.pk).update(
         status=status,
@@ -727,7 +687,7 @@ def create_pending_run(importer: str, upload, *, acting_user, dry_run: bool = Fa
 def queue_run(run, *, acting_user, dry_run: bool | None = None, mapping=None):
     """Start a pending import's job, with its mapping (a saved ``ColumnMapping`` or a dict)."""
     from .jobs import start_job
-    from .models import ColumnMapping
+    from .models import ColumnMapping, ImportRun
 
     require_perm(acting_user, IMPORTERS[run.importer].permission)
     spec = mapping
@@ -737,6 +697,7 @@ def queue_run(run, *, acting_user, dry_run: bool | None = None, mapping=None):
     if dry_run is not None:
         run.dry_run = dry_run
     run.status = ImportStatus.QUEUED
+    run.save(update_fields=["mapping", "mapping_spec", "dry_run", "status", "updated"])
     job = start_job(
         "core.import",
         acting_user=acting_user,
@@ -744,8 +705,8 @@ def queue_run(run, *, acting_user, dry_run: bool | None = None, mapping=None):
         % {"file": run.file_name, "what": IMPORTERS[run.importer].label},
         params={"run": str(run.pk)},
     )
+    ImportRun.objects.filter(pk=run.pk).update(job=job)
     run.job = job
-    run.save(update_fields=["mapping", "mapping_spec", "dry_run", "status", "job", "updated"])
     return job
 
 

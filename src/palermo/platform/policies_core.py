@@ -42,6 +42,7 @@ class JobPolicy(Policy):
     view = secretariat | owner("owner")
     add = authenticated
     change = nobody
+    actions = {"cancel": secretariat | owner("owner")}
 
 
 @register_policy

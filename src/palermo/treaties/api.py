@@ -46,6 +46,9 @@ class InstrumentOut(Schema):
     entry_into_force_source: str
     discrepancy: str | None
     actions_complete: bool
+    actions_complete_until: date | None
+    signature_opens: date | None
+    signature_closes: date | None
     articles: int
 
 
@@ -84,6 +87,8 @@ class ActionOut(Schema):
     date: dt.date
     source: str
     source_text: str
+    source_url: str
+    source_note: str
 
 
 class InstrumentFactsIn(Schema):
@@ -102,6 +107,8 @@ class InstrumentFactsIn(Schema):
     official_entry_into_force: dt.date | None = None
     entry_into_force_source: str = ""
     actions_complete: bool = False
+    #: Left out: unchanged.
+    actions_complete_until: dt.date | None = None
 
 
 class ActionIn(Schema):
@@ -125,6 +132,8 @@ class ActionIn(Schema):
     date: dt.date
     source: str
     source_text: str = ""
+    source_url: str = ""
+    source_note: str = ""
 
 
 class DeclarationOut(Schema):
@@ -218,6 +227,9 @@ def _instrument_out(i: Instrument, engine) -> dict:
         "entry_into_force_source": i.entry_into_force_source,
         "discrepancy": discrepancy,
         "actions_complete": i.actions_complete,
+        "actions_complete_until": i.actions_complete_until,
+        "signature_opens": i.signature_opens,
+        "signature_closes": i.signature_closes,
         "articles": i.article_count,
     }
 
@@ -244,10 +256,15 @@ def update_instrument_facts(request, code: InstrumentCode, payload: InstrumentFa
     """Secretariat: the official entry-into-force date with its source, and whether every
     participant's actions are recorded."""
     instrument = _instrument(code)
+    # actions_complete_until only when the request gives it; the other facts always.
+    given = _FACTS | ({"actions_complete_until"} & payload.model_fields_set)
     services.update_instrument_facts(
-        acting_user=request.auth, instrument=instrument, **payload.dict()
+        acting_user=request.auth, instrument=instrument, **payload.dict(include=given)
     )
     return get_instrument(request, code)
+
+
+_FACTS = {"official_entry_into_force", "entry_into_force_source", "actions_complete"}
 
 
 def _article_out(a: Article) -> dict:
@@ -284,6 +301,12 @@ def get_article(request, code: InstrumentCode, number: ArticleNumber):
     )
 
 
+def _partial(instrument: Instrument, on: date) -> bool:
+    """Are actions up to ``on`` possibly missing (the tables are complete to a date)?"""
+    until = instrument.actions_complete_until
+    return not (instrument.actions_complete or (until is not None and on <= until))
+
+
 @router.get("/counts", response={200: CountsOut, 404: ErrorOut}, auth=READ)
 def counts(request, instrument: str = "UNTOC", on: date | None = None):
     """How many parties, contracting States and signatories an instrument has on a date."""
@@ -297,7 +320,7 @@ def counts(request, instrument: str = "UNTOC", on: date | None = None):
         "contracting": c.contracting,
         "signatories": c.signatories,
         "denounced": c.denounced,
-        "partial_data": not inst.actions_complete,
+        "partial_data": _partial(inst, on),
     }
 
 
@@ -313,7 +336,7 @@ def timeline(request, instrument: str = "UNTOC"):
             "contracting": c.contracting,
             "signatories": c.signatories,
             "denounced": c.denounced,
-            "partial_data": not inst.actions_complete,
+            "partial_data": _partial(inst, d),
         }
         for d, c in get_engine().timeline(inst.code)
     ]
@@ -393,6 +416,8 @@ def _action_out(a: TreatyAction) -> dict:
         "date": a.date,
         "source": a.source,
         "source_text": a.source_text,
+        "source_url": a.source_url,
+        "source_note": a.source_note,
     }
 
 
@@ -419,6 +444,8 @@ def create_action(request, payload: ActionIn):
         date=payload.date,
         source=payload.source,
         source_text=payload.source_text,
+        source_url=payload.source_url,
+        source_note=payload.source_note,
     )
     return Reply(201, _action_out(action))
 

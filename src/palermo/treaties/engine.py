@@ -81,8 +81,34 @@ Readings chosen where the text leaves room (each is tested):
   the next year (a notice received on 29 February takes effect on 28 February). An instrument
   whose clause counts days instead can set ``denunciation_delay_days``.
 * One period of participation per participant and instrument: consent given again after a
-  denunciation is refused rather than modelled as a second period. Signature and accession
-  windows (art. 36(1)) and REIO competence declarations are outside these rules.
+  denunciation is refused rather than modelled as a second period. REIO competence
+  declarations are outside these rules.
+
+Facts that cannot be (each refused with the rule that forbids it, ``RULES``):
+
+* ``before_adoption``: no action is dated before the instrument's adoption (UNTOC, TIP and SOM
+  adopted by General Assembly resolution 55/25 of 15 November 2000; Firearms by resolution
+  55/255 of 31 May 2001).
+* ``in_the_future``: no action is dated after today.
+* ``outside_signature_period``: UNTOC art. 36(1): "This Convention shall be open to all States
+  for signature from 12 to 15 December 2000 in Palermo, Italy, and thereafter at United
+  Nations Headquarters in New York until 12 December 2002." TIP art. 16(1) and SOM art. 21(1)
+  give the same period; Firearms art. 17(1): "from the thirtieth day after its adoption by the
+  General Assembly until 12 December 2002" (adopted 31 May 2001: from 30 June 2001). After the
+  period a State joins by accession (art. 36(4)).
+* ``consent_without_signature``: "This Convention is subject to ratification, acceptance or
+  approval" (art. 36(3), Protocols likewise) is read as: only a signatory ratifies, accepts or
+  approves; a State that did not sign accedes. Applied only where the instrument's actions are
+  complete on the date of the instrument (``Instrument.complete_on``); on partial data a missing
+  signature may simply be unknown, and the action is accepted as ``unverified``.
+* ``not_a_party_to_the_convention`` (art. 37(2), above) is likewise refused where the
+  Convention's actions are complete on the date, and accepted as ``unverified`` elsewhere.
+* For an instrument's official entry-into-force date (``check_entry_into_force``): not before
+  adoption, not in the future, and only with its source.
+
+An anomaly that the depositary's own record contains (e.g. a ratification without a signature
+in the UNTC table) is accepted through a ``RuleException``: the rule it breaks, the action, and
+the source that records it. Accepted exceptions are listed in ``TreatyEngine.excepted``.
 """
 
 from __future__ import annotations
@@ -90,7 +116,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
@@ -105,9 +131,12 @@ __all__ = [
     "InstrumentHistory",
     "Participant",
     "Refusal",
+    "RULES",
+    "RuleException",
     "Status",
     "TreatyEngine",
     "add_years",
+    "check_entry_into_force",
 ]
 
 
@@ -205,6 +234,19 @@ class Instrument:
     #: is then accepted with a note in ``unverified``, since the consent may simply be missing
     #: from the data; once the Convention's actions are complete such an action is refused.
     actions_complete: bool = True
+    #: The known actions are complete up to this date (a table as it stood on a date), even if
+    #: ``actions_complete`` is False: rules that need complete data apply to actions on or
+    #: before it.
+    actions_complete_until: dt.date | None = None
+    #: Date of adoption; no action may precede it.
+    adopted: dt.date | None = None
+    #: First and last day of the period of signature given by the final clauses.
+    signature_opens: dt.date | None = None
+    signature_closes: dt.date | None = None
+    #: "Subject to ratification, acceptance or approval" (UNTOC art. 36(3)): those three need
+    #: a signature first (rule ``consent_without_signature``). False for an instrument whose
+    #: clauses say otherwise, and in scenarios that leave signatures out.
+    ratification_needs_signature: bool = False
 
     def __post_init__(self) -> None:
         if self.threshold < 1:
@@ -219,6 +261,12 @@ class Instrument:
             )
         if self.parent == self.code:
             raise ValueError(f"{self.code}: an instrument cannot be its own parent.")
+
+    def complete_on(self, day: dt.date) -> bool:
+        """Are all actions up to ``day`` known?"""
+        if self.actions_complete:
+            return True
+        return self.actions_complete_until is not None and day <= self.actions_complete_until
 
     def denunciation_effective(self, received: dt.date) -> dt.date:
         """Date a denunciation received on ``received`` takes effect (UNTOC art. 40(1))."""
@@ -237,10 +285,46 @@ def add_years(day: dt.date, years: int) -> dt.date:
 
 @dataclass(frozen=True)
 class Refusal:
-    """An action the rules refuse; it is not taken into account. ``reason`` is a sentence."""
+    """An action the rules refuse; it is not taken into account. ``reason`` is a sentence.
+    ``rule`` names the rule (one of ``RULES``) when it is one an exception may lift."""
 
     action: Action
     reason: str
+    rule: str | None = None
+
+
+#: The rules an action can break that a ``RuleException`` may lift (see the module docstring).
+RULES = (
+    "before_adoption",
+    "in_the_future",
+    "outside_signature_period",
+    "consent_without_signature",
+    "not_a_party_to_the_convention",
+)
+
+
+@dataclass(frozen=True)
+class RuleException:
+    """An action the depositary's record contains although ``rule`` forbids it, with the
+    source that records it. Matches one action exactly (participant, instrument, kind, date)."""
+
+    participant: str
+    instrument: str
+    kind: ActionKind
+    date: dt.date
+    rule: str
+    source: str
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        if self.rule not in RULES:
+            raise ValueError(f"{self.rule!r} is not a rule (known: {', '.join(RULES)}).")
+        if not self.source.strip():
+            raise ValueError("A rule exception needs its source.")
+
+    @property
+    def action(self) -> Action:
+        return Action(self.participant, self.instrument, self.kind, self.date)
 
 
 @dataclass(frozen=True)
@@ -308,6 +392,7 @@ def english_plural(singular: str, plural: str, number: int) -> str:
 
 # Article numbers of the final clauses, for the citations in refusals.
 _DENUNCIATION_ARTICLE = {"UNTOC": "40", "TIP": "19", "SOM": "24", "FIREARMS": "20"}
+_SIGNATURE_ARTICLE = {"UNTOC": "36", "TIP": "16", "SOM": "21", "FIREARMS": "17"}
 _PROTOCOL_PARTY_ARTICLE = {"UNTOC": "37"}
 
 # -- messages ---------------------------------------------------------------------------------
@@ -522,6 +607,7 @@ _UNVERIFIED = {
 # ``_NOT_YET_A_PARTY_SINCE``), 7 + 7 + 7 clauses and one frame instead of 2 x 49 sentences.
 _REFUSED_ACTION = {
     # Translators: a clause, completed by a reason in "%(refused_action)s: %(reason)s."
+    _K.SIGNATURE: gettext_noop("%(who)s cannot sign %(instrument)s on %(date)s"),
     _K.RATIFICATION: gettext_noop("%(who)s cannot ratify %(instrument)s on %(date)s"),
     _K.ACCEPTANCE: gettext_noop("%(who)s cannot accept %(instrument)s on %(date)s"),
     _K.APPROVAL: gettext_noop("%(who)s cannot approve %(instrument)s on %(date)s"),
@@ -533,7 +619,36 @@ _REFUSED_ACTION = {
     _K.CONSENT_UNSPECIFIED: gettext_noop(
         "%(who)s cannot consent to be bound by %(instrument)s on %(date)s"
     ),
+    _K.DENUNCIATION: gettext_noop("%(who)s cannot denounce %(instrument)s on %(date)s"),
 }
+# Reasons for facts that cannot be (see "Facts that cannot be" in the module docstring), each
+# completing a ``_REFUSED_ACTION`` clause in ``_REFUSAL``.
+_IN_THE_FUTURE = gettext_noop(
+    # Translators: the reason in "%(refused_action)s: %(reason)s."
+    "that date is later than today (%(today)s); record an action once the depositary has received it"
+)
+_BEFORE_ADOPTION = gettext_noop(
+    # Translators: the reason in "%(refused_action)s: %(reason)s."
+    "that date is before %(instrument)s was adopted, on %(adopted)s, and no action can precede its adoption"
+)
+_OUTSIDE_SIGNATURE_PERIOD = gettext_noop(
+    # Translators: the reason in "%(refused_action)s: %(reason)s."
+    "%(instrument)s was open for signature only from %(opens)s to %(closes)s (%(cite)s); a State that did not sign in that period accedes instead"
+)
+_CONSENT_WITHOUT_SIGNATURE = gettext_noop(
+    # Translators: the reason in "%(refused_action)s: %(reason)s."
+    "it has not signed %(instrument)s, and only a signatory ratifies, accepts or approves it; a State that did not sign accedes (%(cite)s)"
+)
+_UNVERIFIED_SIGNATURE = gettext_noop(
+    "%(who)s's consent to %(instrument)s of %(date)s is accepted but not verified: no signature by %(who)s is known, and the known %(instrument)s actions of that date are incomplete (%(cite)s)."
+)
+_EXCEPTED = gettext_noop("Accepted as the depositary's record has it (source: %(source)s).")
+_EIF_BEFORE_ADOPTION = gettext_noop(
+    "The entry into force of %(instrument)s cannot be on %(date)s: it was adopted on %(adopted)s, and it enters into force at the earliest on the %(days)sth day after the deposit of the instruments needed, so not before %(earliest)s."
+)
+_EIF_WITHOUT_SOURCE = gettext_noop(
+    "The entry into force of %(instrument)s on %(date)s is a sourced fact: give the address of its source (e.g. the UN Treaty Collection status page)."
+)
 _ALREADY_BOUND_BY = {
     # Translators: the reason in "%(refused_action)s: %(reason)s."; "it" is the participant.
     _K.RATIFICATION: gettext_noop(
@@ -613,6 +728,41 @@ _ORDINAL_SUFFIX = {
     "rd": gettext_noop("%(number)srd"),
     "th": gettext_noop("%(number)sth"),
 }
+
+
+#: Consent that presupposes a signature (art. 36(3)); accession and succession do not.
+_NEEDS_SIGNATURE = frozenset({_K.RATIFICATION, _K.ACCEPTANCE, _K.APPROVAL})
+
+
+def check_entry_into_force(
+    instrument: Instrument,
+    day: dt.date | None,
+    source: str,
+    *,
+    translate: Callable[[str], str] = gettext_noop,
+) -> list[str]:
+    """Why an official entry-into-force date cannot be recorded (empty if it can): not earlier
+    than the ``initial_delay_days``-th day after adoption (the fortieth instrument cannot be
+    deposited before the instrument exists), and a sourced fact needs its source."""
+    if day is None:
+        return []
+    problems = []
+    params = {"instrument": instrument.code, "date": day.isoformat()}
+    if instrument.adopted is not None:
+        earliest = instrument.adopted + dt.timedelta(days=instrument.initial_delay_days)
+        if day < earliest:
+            problems.append(
+                translate(_EIF_BEFORE_ADOPTION)
+                % {
+                    **params,
+                    "adopted": instrument.adopted.isoformat(),
+                    "days": instrument.initial_delay_days,
+                    "earliest": earliest.isoformat(),
+                }
+            )
+    if not source.strip():
+        problems.append(translate(_EIF_WITHOUT_SOURCE) % params)
+    return problems
 
 
 def _rank(kind: ActionKind) -> int:
@@ -703,9 +853,21 @@ class TreatyEngine:
         *,
         translate: Callable[[str], str] = gettext_noop,
         ntranslate: Callable[[str, str, int], str] = english_plural,
+        exceptions: Iterable[RuleException] = (),
+        today: dt.date | None = None,
     ) -> None:
         self._translate = translate
         self._ntranslate = ntranslate
+        #: Actions dated after this day are refused (``in_the_future``).
+        self.today = today or dt.date.today()
+        self._exceptions: dict[tuple[Action, str], RuleException] = {
+            (exception.action, exception.rule): exception for exception in exceptions
+        }
+        #: Accepted actions that break a rule but are recorded so by the depositary: the
+        #: refusal they escaped, its reason followed by the exception's source.
+        self.excepted: list[Refusal] = []
+        self._lifted: list[Refusal] = []
+        self._rule: str | None = None
         self._instruments: dict[str, Instrument] = {}
         for instrument in instruments:
             if instrument.code in self._instruments:
@@ -733,13 +895,14 @@ class TreatyEngine:
         self.unverified: list[Refusal] = []
         self._unverified_reason: str | None = None
         for action in sorted(actions, key=self._sort_key):
-            self._unverified_reason = None
+            self._unverified_reason, self._lifted, self._rule = None, [], None
             reason = self._check(action)
             if reason is not None:
-                self.refusals.append(Refusal(action, reason))
+                self.refusals.append(Refusal(action, reason, self._rule))
             else:
                 if self._unverified_reason:
                     self.unverified.append(Refusal(action, self._unverified_reason))
+                self.excepted.extend(self._lifted)
                 self._apply(action)
 
         self._cascade_denunciations()
@@ -832,11 +995,68 @@ class TreatyEngine:
         if action.participant not in self._participants:
             return self._message(_UNKNOWN_PARTICIPANT[action.kind], **head)
         record = self._records[action.instrument].get(action.participant)
+        for rule, reason in self._impossible_facts(head, action, instrument, record):
+            if not self._lift(action, rule, reason):
+                return reason
         if action.kind is ActionKind.SIGNATURE:
             return self._check_signature(head, record)
         if action.kind is ActionKind.DENUNCIATION:
             return self._check_denunciation(head, action, instrument, record)
         return self._check_consent(head, action, instrument, record)
+
+    def _lift(self, action: Action, rule: str, reason: str) -> bool:
+        """True if a ``RuleException`` lifts ``rule`` for ``action`` (noted for ``excepted``);
+        else False, and ``rule`` is what refused it."""
+        exception = self._exceptions.get((action, rule))
+        if exception is None:
+            self._rule = rule
+            return False
+        note = join_sentences(reason, self._message(_EXCEPTED, source=exception.source))
+        self._lifted.append(Refusal(action, note, rule))
+        return True
+
+    def _note_unverified(self, message: str) -> None:
+        previous = self._unverified_reason
+        self._unverified_reason = join_sentences(previous, message) if previous else message
+
+    def _impossible_facts(
+        self, head: dict, action: Action, instrument: Instrument, record: _Record | None
+    ) -> Iterator[tuple[str, str]]:
+        """(rule, reason) for each fact the final clauses rule out (module docstring)."""
+        if action.date > self.today:
+            yield "in_the_future", self._joined(action, head, _IN_THE_FUTURE, today=self.today)
+        if instrument.adopted is not None and action.date < instrument.adopted:
+            yield (
+                "before_adoption",
+                self._joined(action, head, _BEFORE_ADOPTION, adopted=instrument.adopted),
+            )
+        if action.kind is ActionKind.SIGNATURE:
+            opens, closes = instrument.signature_opens, instrument.signature_closes
+            if (opens and action.date < opens) or (closes and action.date > closes):
+                yield (
+                    "outside_signature_period",
+                    self._joined(
+                        action,
+                        head,
+                        _OUTSIDE_SIGNATURE_PERIOD,
+                        opens=opens or instrument.adopted or "—",
+                        closes=closes or "—",
+                        cite=self._cite(action.instrument, _SIGNATURE_ARTICLE, "1"),
+                    ),
+                )
+        elif (
+            instrument.ratification_needs_signature
+            and action.kind in _NEEDS_SIGNATURE
+            and (record is None or record.signature is None)
+        ):
+            cite = self._cite(action.instrument, _SIGNATURE_ARTICLE, "3")
+            if instrument.complete_on(action.date):
+                yield (
+                    "consent_without_signature",
+                    self._joined(action, head, _CONSENT_WITHOUT_SIGNATURE, cite=cite),
+                )
+            else:
+                self._note_unverified(self._message(_UNVERIFIED_SIGNATURE, **head, cite=cite))
 
     def _check_signature(self, head: dict, record: _Record | None) -> str | None:
         if record is None:
@@ -872,12 +1092,13 @@ class TreatyEngine:
         parent_record = self._records[parent].get(action.participant)
         parent_consent = parent_record.consent if parent_record else None
         if parent_consent is None:
-            if not self._instruments[parent].actions_complete:
-                self._unverified_reason = self._message(
-                    _UNVERIFIED[action.kind], **head, parent=parent, cite=cite
+            if not self._instruments[parent].complete_on(action.date):
+                self._note_unverified(
+                    self._message(_UNVERIFIED[action.kind], **head, parent=parent, cite=cite)
                 )
                 return None
-            return self._message(_NOT_A_PARTY[action.kind], **head, cite=cite)
+            reason = self._message(_NOT_A_PARTY[action.kind], **head, cite=cite)
+            return None if self._lift(action, "not_a_party_to_the_convention", reason) else reason
         if parent_consent.date > action.date:
             return self._joined(
                 action,
@@ -1006,7 +1227,7 @@ class TreatyEngine:
                     day = max(day, parent_day)
                 elif parent_record is not None and parent_record.consent is not None:
                     continue  # bound to the Convention, but it is not in force for it
-                elif self._instruments[instrument.parent].actions_complete:
+                elif self._instruments[instrument.parent].complete_on(record.consent.date):
                     continue
                 # else: the Convention's known actions are incomplete and this participant's
                 # consent to it is missing from them (an ``unverified`` action): apply the
@@ -1083,8 +1304,13 @@ class TreatyEngine:
     def validate(self, action: Action) -> Refusal | None:
         """Would ``action`` be refused, given the actions already accepted? Same rules as at
         construction; the engine is not changed."""
-        reason = self._check(action)
-        return Refusal(action, reason) if reason is not None else None
+        saved = self._unverified_reason, self._lifted, self._rule
+        self._unverified_reason, self._lifted, self._rule = None, [], None
+        try:
+            reason = self._check(action)
+            return Refusal(action, reason, self._rule) if reason is not None else None
+        finally:
+            self._unverified_reason, self._lifted, self._rule = saved
 
     def derived_entry_into_force(self, instrument: str) -> dt.date | None:
         """What the known actions imply: ``initial_delay_days`` after the ``threshold``-th

@@ -72,11 +72,27 @@ class StatusFilterForm(forms.Form):
         return qs.search(data.get("q", ""))
 
 
+class HttpsURLField(forms.URLField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("assume_scheme", "https")  # Django 6's default
+        super().__init__(**kwargs)
+
+
 class TreatyActionForm(forms.ModelForm):
     class Meta:
         model = TreatyAction
-        fields = ["participant", "instrument", "kind", "date", "source", "source_text"]
-        widgets = {"date": DateInput()}
+        fields = [
+            "participant",
+            "instrument",
+            "kind",
+            "date",
+            "source",
+            "source_text",
+            "source_url",
+            "source_note",
+        ]
+        widgets = {"date": DateInput(), "source_note": forms.Textarea(attrs={"rows": 3})}
+        field_classes = {"source_url": HttpsURLField}
 
 
 class DeclarationForm(forms.ModelForm):
@@ -117,15 +133,17 @@ class DeclarationForm(forms.ModelForm):
             )
 
 
-class HttpsURLField(forms.URLField):
-    def __init__(self, **kwargs):
-        kwargs.setdefault("assume_scheme", "https")  # Django 6's default
-        super().__init__(**kwargs)
-
-
 class InstrumentFactsForm(forms.ModelForm):
     class Meta:
         model = Instrument
-        fields = ["official_entry_into_force", "entry_into_force_source", "actions_complete"]
-        widgets = {"official_entry_into_force": DateInput()}
+        fields = [
+            "official_entry_into_force",
+            "entry_into_force_source",
+            "actions_complete",
+            "actions_complete_until",
+        ]
+        widgets = {
+            "official_entry_into_force": DateInput(),
+            "actions_complete_until": DateInput(),
+        }
         field_classes = {"entry_into_force_source": HttpsURLField}

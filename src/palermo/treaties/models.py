@@ -13,7 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from palermo.core.models import Participant, TimeStamped
+from palermo.platform.models import ImportedRecord
 
+from . import engine
 from .choices import ActionKind, DeclarationKind, DeclarationSubject
 
 
@@ -59,6 +61,27 @@ class Instrument(TimeStamped):
             "unticked, pages say the data are partial."
         ),
     )
+    actions_complete_until = models.DateField(
+        _("all actions recorded up to"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date as at which the recorded actions are the depositary's complete table "
+            "(e.g. the date the table was read). Later actions may be missing."
+        ),
+    )
+    signature_opens = models.DateField(
+        _("open for signature from"),
+        null=True,
+        blank=True,
+        help_text=_("First day of the period of signature given by the final clauses."),
+    )
+    signature_closes = models.DateField(
+        _("open for signature until"),
+        null=True,
+        blank=True,
+        help_text=_("Last day of the period of signature given by the final clauses."),
+    )
     preamble = models.TextField(_("preamble"), blank=True)
     closing = models.TextField(_("closing words"), blank=True)
     text_source = models.CharField(_("source of the text"), max_length=400, blank=True)
@@ -79,6 +102,41 @@ class Instrument(TimeStamped):
     @property
     def local_title(self) -> str:
         return gettext(self.title)
+
+    def rule_instrument(self, **overrides) -> engine.Instrument:
+        """This instrument as the rule engine sees it."""
+        facts = {
+            "code": self.code,
+            "parent": self.parent.code if self.parent_id else None,
+            "threshold": self.threshold,
+            "official_entry_into_force": self.official_entry_into_force,
+            "actions_complete": self.actions_complete,
+            "actions_complete_until": self.actions_complete_until,
+            "adopted": self.adopted,
+            "signature_opens": self.signature_opens,
+            "signature_closes": self.signature_closes,
+            # UNTOC art. 36(3), TIP art. 16(3), SOM art. 21(3), Firearms art. 17(3).
+            "ratification_needs_signature": True,
+            "name": self.local_short_title,
+        }
+        return engine.Instrument(**{**facts, **overrides})
+
+    def clean(self):
+        """An official entry into force is a sourced fact that cannot precede adoption."""
+        super().clean()
+        opens, closes = self.signature_opens, self.signature_closes
+        if opens and closes and closes < opens:
+            raise ValidationError(
+                {"signature_closes": _("The period of signature cannot end before it begins.")}
+            )
+        problems = engine.check_entry_into_force(
+            engine.Instrument(self.code or "?", adopted=self.adopted),
+            self.official_entry_into_force,
+            self.entry_into_force_source,
+            translate=gettext,
+        )
+        if problems:
+            raise ValidationError({"official_entry_into_force": problems})
 
 
 class StatusSnapshot(TimeStamped):
@@ -128,7 +186,7 @@ class Article(TimeStamped):
         return [p for p in self.text.split("\n\n") if p.strip()]
 
 
-class TreatyAction(TimeStamped):
+class TreatyAction(ImportedRecord, TimeStamped):
     """A signature, an instrument of consent to be bound, or a denunciation, with its date."""
 
     participant = models.ForeignKey(
@@ -150,6 +208,17 @@ class TreatyAction(TimeStamped):
     footnotes = models.CharField(_("depositary footnotes"), max_length=100, blank=True)
     source = models.CharField(_("source"), max_length=400)
     source_text = models.CharField(_("as written in the source"), max_length=200, blank=True)
+    source_url = models.URLField(
+        _("address of the source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where this row of the imported file says the action is recorded."),
+    )
+    source_note = models.TextField(
+        _("note on the source"),
+        blank=True,
+        help_text=_("The imported row's own note on its source (provenance)."),
+    )
 
     class Meta:
         ordering = ["date", "participant__name"]

@@ -57,7 +57,8 @@ def _reference(progress):
     loaded = load_treaty_reference(progress=progress)
     summary = (
         f"{loaded['instruments']} instruments with {loaded['articles']} articles, "
-        f"{loaded['actions']} treaty actions (partial data: see the notes on the pages)"
+        f"{loaded['actions']} treaty actions (complete as at 2014-07-10, partial after: "
+        "see the notes on the pages)"
     )
     return summary, list(loaded["warnings"])
 

@@ -2,8 +2,12 @@
 
 Pure Python: no Django, no database, no network. Two input formats are understood:
 
-* **Palermo CSV** (``parse_palermo_csv``): the layout of the ``*_excerpt.csv`` files, with the
-  columns ``instrument, participant, signature_date, deposit_date, action_type``. Dates are ISO
+* **Palermo CSV** (``parse_palermo_csv``): the layout of ``untc_2014_actions.csv`` and the
+  ``*_excerpt.csv`` files, with the columns ``instrument, participant, signature_date,
+  deposit_date, action_type``, and optionally ``iso3`` (the participant's ISO 3166 alpha-3 code,
+  preferred to the name when given), ``source_url`` and ``source_note`` (the row's provenance,
+  kept with its actions). Each row names its instrument, so one file may hold several (the
+  Convention and its Protocols); a participant appears once per instrument. Dates are ISO
   ``YYYY-MM-DD``. Each row gives up to two actions: a signature (if ``signature_date``) and a
   deposit of an instrument of consent (if ``deposit_date``), whose kind is read from the leading
   words of ``action_type``. Row numbers are the ones a spreadsheet shows: the header is row 1,
@@ -18,8 +22,46 @@ Pure Python: no Django, no database, no network. Two input formats are understoo
   ``A`` acceptance, ``AA`` approval, ``a`` accession, ``d`` succession, ``c`` formal
   confirmation). Row numbers count the grid's data rows from 1 (the header row is not counted).
 
+* **UN Treaty Collection MTDSG XML** (``parse_untc_xml``): the machine-readable status the
+  depositary publishes for each treaty of the *Multilateral Treaties Deposited with the
+  Secretary-General*, at ``https://treaties.un.org/doc/Publication/MTDSG/Volume%20II/
+  Chapter%20XVIII/xviii-12.en.xml`` (``-12-a``, ``-12-b``, ``-12-c`` for the Protocols). The
+  structure read, and only it, is the one public parsers of these files rely on (no schema is
+  published): openclimatedata/kigali-amendment-entry-into-force ``scripts/process.py`` and its
+  Doha Amendment twin (Python, ``Treaty/Participants/Table/TGroup/Thead/Row`` for the column
+  headers and ``Treaty/Participants/Table/TGroup/Tbody/Rows`` for the participants, footnotes
+  as ``<superscript>…</superscript>`` in the participant's text, dates such as
+  ``"22 Apr\t 2016"`` with a trailing ``A``/``AA`` mark); faits-politiques (Go,
+  ``Treaty>Participants>Table>TGroup>Tbody>Rows>Row`` with one ``Entry`` per column, the file
+  declared ``encoding="ISO-8859-1"``, dates of re-joined participants in brackets such as
+  ``[20 Jan\t 2021 A]``); a Basel Convention status generator (``.//Participants//Tbody//Row``,
+  ``Entry`` text joined with its children). So::
+
+      <?xml version="1.0" encoding="ISO-8859-1"?>
+      <…>                                      the root (its name is not relied on)
+        <Treaty>
+          <Participants>
+            <Table>
+              <TGroup>
+                <Thead><Row><Entry>Participant</Entry><Entry>Signature</Entry>
+                  <Entry>Ratification, Acceptance(A), Approval(AA), Accession(a),
+                    Succession(d)</Entry></Row></Thead>
+                <Tbody><Rows>
+                  <Row><Entry>Argentina&lt;superscript&gt;1&lt;/superscript&gt;</Entry>
+                    <Entry>12 Dec\t 2000</Entry><Entry>19 Nov\t 2002</Entry></Row>
+                  …
+                </Rows></Tbody>
+
+  The columns are understood as on the HTML page (same headers, same marks after a date, same
+  footnotes); an empty ``Entry`` is an empty cell. The instrument is not read from the XML
+  (where the title sits is not documented by these sources): it comes from the file name
+  (``xviii-12-a.en.xml`` as published) or from the importer's ``--instrument``. A file with a
+  DOCTYPE or entity declarations is refused (no MTDSG file has one; they are the way to attack
+  an XML parser). Row numbers count the ``Rows`` children from 1.
+
 ``detect_and_parse`` picks the parser from the file name (or, failing that, from the content)
-and decodes the bytes as UTF-8 (a byte-order mark is allowed).
+and decodes the bytes as UTF-8 (a byte-order mark is allowed); an XML file is decoded by the
+XML parser itself, as its declaration says.
 
 Kinds emitted (``ParsedAction.kind``): see ``KINDS``, members of the rule engine's
 ``ActionKind``. ``consent_unspecified`` means the source gives a date of deposit of an
@@ -67,6 +109,8 @@ UNTC_SUFFIX_KINDS = {
 }
 
 CSV_COLUMNS = ("instrument", "participant", "signature_date", "deposit_date", "action_type")
+#: Columns read when present: the participant's code, and the row's provenance.
+CSV_OPTIONAL_COLUMNS = ("iso3", "source_url", "source_note")
 
 Translate = Callable[[str], str]
 NTranslate = Callable[[str, str, int], str]
@@ -80,6 +124,11 @@ class ParsedAction:
     date: date
     footnotes: tuple[str, ...] = ()
     source_text: str = ""
+    #: The row's own instrument (multi-instrument CSV); empty: the file's instrument.
+    instrument: str = ""
+    iso3: str = ""
+    source_url: str = ""
+    source_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -165,7 +214,19 @@ _CONSENT_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SIGNATURE_ONLY = re.compile(r"^signature[ _]only\b", re.IGNORECASE)
-_NOT_STATED = re.compile(r"^(not stated by source|consent[ _]unspecified)\b", re.IGNORECASE)
+_NOT_STATED = re.compile(r"^(not stated|consent[ _]unspecified)\b", re.IGNORECASE)
+_URL = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_ISO3 = re.compile(r"^[A-Za-z]{3}$")
+
+
+@dataclass
+class _Seen:
+    """A participant's rows for one instrument so far: the first, its signature, its deposit."""
+
+    row: int
+    signature: date | None = None
+    signature_row: int = 0
+    deposit_row: int = 0
 
 
 @dataclass
@@ -174,10 +235,11 @@ class _CsvFile:
 
     columns: list[str]
     index: dict[str, int]
-    instrument: str | None = None  # the file's instrument: the first non-empty value
-    instrument_row: int = 0
-    participants: dict[str, int] = field(default_factory=dict)  # participant key -> first row
+    instruments: list[str] = field(default_factory=list)  # in the order first named
+    #: (instrument, participant key) -> what its rows so far give
+    participants: dict[tuple[str, str], _Seen] = field(default_factory=dict)
     data_rows: int = 0
+    messages: _Messages | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +249,9 @@ class _CsvRow:
     index: dict[str, int]
 
     def cell(self, name: str) -> str:
-        i = self.index[name]
+        i = self.index.get(name)
+        if i is None:
+            return ""
         return self.cells[i] if i < len(self.cells) else ""
 
 
@@ -219,7 +283,8 @@ def parse_palermo_csv(
         result.errors.append(
             messages.error(None, None, gettext_noop("The file has a header row but no data rows."))
         )
-    result.meta["instrument"] = file.instrument
+    result.meta["instrument"] = file.instruments[0] if len(file.instruments) == 1 else None
+    result.meta["instruments"] = file.instruments
     result.meta["data_rows"] = file.data_rows
     return result
 
@@ -255,7 +320,8 @@ def _read_csv_header(reader, result: ParseResult, messages: _Messages) -> _CsvFi
         )
     if missing:
         return None
-    return _CsvFile(columns, {name: columns.index(name) for name in CSV_COLUMNS})
+    known = [name for name in CSV_COLUMNS + CSV_OPTIONAL_COLUMNS if name in columns]
+    return _CsvFile(columns, {name: columns.index(name) for name in known}, messages=messages)
 
 
 def _csv_rows(
@@ -290,6 +356,7 @@ def _parse_csv_row(
     """Every error of one row, in the order of its columns; or, if there is none, its actions
     (a signature, a deposit, or both)."""
     participant, footnotes = split_footnotes(row.cell("participant"))
+    instrument = normalize_space(row.cell("instrument"))
     signature, signature_error = _csv_date(row, "signature_date", messages)
     deposit, deposit_error = _csv_date(row, "deposit_date", messages)
     kind, kind_error = _csv_deposit_kind(row, messages)
@@ -297,17 +364,31 @@ def _parse_csv_row(
         error
         for error in (
             _check_csv_width(row, file, messages),
-            _check_csv_instrument(row, file, messages),
-            _check_csv_participant(row, participant, file, messages),
+            _check_csv_instrument(row, instrument, file, messages),
+            None if participant else _empty(row.number, "participant", messages),
+            _check_csv_iso3(row, messages),
             signature_error,
             deposit_error,
             kind_error,
             _check_csv_order(row, signature, deposit, messages),
+            _check_csv_source_url(row, messages),
         )
         if error is not None
     ]
+    if not errors:
+        repeat = _check_csv_participant(row, instrument, participant, signature, deposit, file)
+        if isinstance(repeat, ParseError):
+            errors.append(repeat)
+        elif repeat:
+            signature = None  # the same signature as on an earlier row of this participant
     if errors:
         return errors, []
+    provenance = {
+        "instrument": instrument,
+        "iso3": row.cell("iso3").strip().upper(),
+        "source_url": row.cell("source_url").strip(),
+        "source_note": normalize_space(row.cell("source_note")),
+    }
     actions = []
     if signature:
         actions.append(
@@ -318,6 +399,7 @@ def _parse_csv_row(
                 date=signature,
                 footnotes=footnotes,
                 source_text=row.cell("signature_date").strip(),
+                **provenance,
             )
         )
     if deposit and kind:
@@ -329,6 +411,7 @@ def _parse_csv_row(
                 date=deposit,
                 footnotes=footnotes,
                 source_text=row.cell("action_type").strip(),
+                **provenance,
             )
         )
     return [], actions
@@ -349,48 +432,94 @@ def _check_csv_width(row: _CsvRow, file: _CsvFile, messages: _Messages) -> Parse
     )
 
 
-def _check_csv_instrument(row: _CsvRow, file: _CsvFile, messages: _Messages) -> ParseError | None:
-    """One file holds one instrument: the first row that names one sets it."""
-    instrument = normalize_space(row.cell("instrument"))
+def _check_csv_instrument(
+    row: _CsvRow, instrument: str, file: _CsvFile, messages: _Messages
+) -> ParseError | None:
+    """Each row names its instrument (a file may hold several)."""
     if not instrument:
         return _empty(row.number, "instrument", messages)
-    if file.instrument is None:
-        file.instrument, file.instrument_row = instrument, row.number
-        return None
-    if instrument == file.instrument:
-        return None
-    return messages.error(
-        row.number,
-        "instrument",
-        gettext_noop(
-            '%(column)s "%(value)s" differs from "%(first)s" in row %(row)s; one file must hold one instrument.'
-        ),
-        column="instrument",
-        value=instrument,
-        first=file.instrument,
-        row=file.instrument_row,
-    )
+    if instrument not in file.instruments:
+        file.instruments.append(instrument)
+    return None
 
 
 def _check_csv_participant(
-    row: _CsvRow, participant: str, file: _CsvFile, messages: _Messages
-) -> ParseError | None:
-    """Each participant appears once per file (names compared without case or spacing)."""
-    if not participant:
-        return _empty(row.number, "participant", messages)
-    key = _participant_key(participant)
-    if key not in file.participants:
-        file.participants[key] = row.number
+    row: _CsvRow,
+    instrument: str,
+    participant: str,
+    signature: date | None,
+    deposit: date | None,
+    file: _CsvFile,
+    messages: _Messages | None = None,
+) -> ParseError | bool:
+    """A participant may have several rows for one instrument (a table as it stood on a date,
+    then a row adding a later deposit), if they agree: one signature date, one deposit. Names
+    are compared without case or spacing. True when this row's signature repeats an earlier
+    row's (so it is not a second action)."""
+    messages = messages or file.messages
+    key = (instrument.casefold(), _participant_key(participant))
+    seen = file.participants.get(key)
+    if seen is None:
+        file.participants[key] = _Seen(
+            row.number, signature, row.number if signature else 0, row.number if deposit else 0
+        )
+        return False
+    if signature and seen.signature and signature != seen.signature:
+        return messages.error(
+            row.number,
+            "signature_date",
+            gettext_noop(
+                'participant "%(value)s" has the signature date %(first)s for %(instrument)s in row %(row)s; a participant signs once.'
+            ),
+            value=participant,
+            first=seen.signature.isoformat(),
+            instrument=instrument,
+            row=seen.signature_row,
+        )
+    if deposit and seen.deposit_row:
+        return messages.error(
+            row.number,
+            "deposit_date",
+            gettext_noop(
+                'participant "%(value)s" already has a deposit for %(instrument)s in row %(row)s; each participant deposits one instrument of consent.'
+            ),
+            value=participant,
+            instrument=instrument,
+            row=seen.deposit_row,
+        )
+    repeated = bool(signature and seen.signature)
+    if signature and not seen.signature:
+        seen.signature, seen.signature_row = signature, row.number
+    if deposit:
+        seen.deposit_row = row.number
+    return repeated
+
+
+def _check_csv_iso3(row: _CsvRow, messages: _Messages) -> ParseError | None:
+    value = row.cell("iso3").strip()
+    if not value or _ISO3.match(value):
         return None
     return messages.error(
         row.number,
-        "participant",
+        "iso3",
         gettext_noop(
-            '%(column)s "%(value)s" is already listed in row %(row)s; each participant may appear only once per file.'
+            'iso3 "%(value)s" is not an ISO 3166 alpha-3 code (three letters, e.g. ARG); leave it empty for a participant without one.'
         ),
-        column="participant",
-        value=participant,
-        row=file.participants[key],
+        value=value,
+    )
+
+
+def _check_csv_source_url(row: _CsvRow, messages: _Messages) -> ParseError | None:
+    value = row.cell("source_url").strip()
+    if not value or (_URL.match(value) and len(value) <= 500):
+        return None
+    return messages.error(
+        row.number,
+        "source_url",
+        gettext_noop(
+            'source_url "%(value)s" is not a web address (expected one starting with https:// or http://, at most 500 characters).'
+        ),
+        value=value[:80],
     )
 
 
@@ -846,6 +975,14 @@ def _grid_participant(
     )
     footnotes = sup_notes + trailing_notes
     header = grid.headers[grid.participant_col]
+    error = _check_grid_participant(row_no, header, participant, seen, messages)
+    return participant, footnotes, error
+
+
+def _check_grid_participant(
+    row_no: int, header: str, participant: str, seen: dict[str, int], messages: _Messages
+) -> ParseError | None:
+    """An empty name, a withdrawn participant (in brackets), or a name listed before."""
     key = _participant_key(participant)
     if not participant:
         msgid, params = gettext_noop("The participant name is empty."), {}
@@ -861,8 +998,8 @@ def _grid_participant(
         params = {"name": participant, "row": seen[key]}
     else:
         seen[key] = row_no
-        return participant, footnotes, None
-    return participant, footnotes, messages.error(row_no, header, msgid, **params)
+        return None
+    return messages.error(row_no, header, msgid, **params)
 
 
 def _read_grid_date(
@@ -875,6 +1012,20 @@ def _read_grid_date(
     text = _cell_text(cell)
     if not text:
         return None
+    return _grid_date(row_no, header, role, text, source_text, cell_notes, legend, messages)
+
+
+def _grid_date(
+    row_no: int,
+    header: str,
+    role: str,
+    text: str,
+    source_text: str,
+    cell_notes: tuple[str, ...],
+    legend: set[str],
+    messages: _Messages,
+) -> _DateCell | ParseError:
+    """The action a date cell's text (footnotes taken out) records, or an error."""
 
     def error(msgid: str, **params: object) -> ParseError:
         return messages.error(row_no, header, msgid, text=source_text, **params)
@@ -919,6 +1070,207 @@ def _read_grid_date(
 
 
 # --------------------------------------------------------------------------------------------
+# UN Treaty Collection MTDSG XML
+# --------------------------------------------------------------------------------------------
+
+_SUPERSCRIPT = re.compile(r"<superscript>(.*?)</superscript>", re.IGNORECASE | re.DOTALL)
+_XML_FILENAME = re.compile(r"(?:^|/)([ivxlc]+-\d+(?:-[a-z])?)\.[a-z]{2}\.xml$", re.IGNORECASE)
+
+
+def _xml_entry(entry) -> tuple[str, tuple[str, ...]]:
+    """An ``Entry``'s text and its footnotes, whether the ``<superscript>`` markup is escaped
+    in the text (as the published files have it) or real child elements."""
+    if entry is None:
+        return "", ()
+    notes: list[str] = []
+    parts = [entry.text or ""]
+    for child in entry:
+        if child.tag.lower() == "superscript":
+            notes += re.findall(r"\w+", "".join(child.itertext()))
+        else:
+            parts.append("".join(child.itertext()))
+        parts.append(child.tail or "")
+    text = "".join(parts)
+    for match in _SUPERSCRIPT.finditer(text):
+        notes += re.findall(r"\w+", match.group(1))
+    return normalize_space(_SUPERSCRIPT.sub(" ", text)), tuple(notes)
+
+
+def _xml_children(element, name: str) -> list:
+    return [child for child in element if child.tag == name] if element is not None else []
+
+
+def parse_untc_xml(
+    content: bytes, *, translate: Translate = gettext_noop, ntranslate: NTranslate = english_plural
+) -> ParseResult:
+    """Parse a UN Treaty Collection MTDSG XML status file (see module docstring)."""
+    from xml.etree import ElementTree
+
+    messages = _Messages(translate, ntranslate)
+    result = ParseResult(meta={"format": "untc_xml"})
+    head = content[:4096].upper()
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in content.upper():
+        result.errors.append(
+            messages.error(
+                None,
+                None,
+                gettext_noop(
+                    "The XML file declares a DOCTYPE or entities, which UN Treaty Collection files never do; it is not read."
+                ),
+            )
+        )
+        return result
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError as exc:
+        line, column = exc.position
+        result.errors.append(
+            messages.error(
+                line,
+                None,
+                gettext_noop(
+                    "The file is not well-formed XML: %(problem)s (line %(line)s, column %(column)s)."
+                ),
+                problem=str(exc).split(":")[0],
+                line=line,
+                column=column + 1,
+            )
+        )
+        return result
+    table = root.find(".//Participants/Table")
+    group = table.find("TGroup") if table is not None else None
+    group = group if group is not None else table
+    if group is None:
+        result.errors.append(
+            messages.error(
+                None,
+                None,
+                gettext_noop(
+                    "No participant table found: expected Treaty/Participants/Table/TGroup, as in the MTDSG XML files of treaties.un.org."
+                ),
+            )
+        )
+        return result
+    header_row = next(iter(_xml_children(group.find("Thead"), "Row")), None)
+    headers = [_xml_entry(e)[0] for e in _xml_children(header_row, "Entry")]
+    grid = _xml_grid(headers, result, messages)
+    if grid is None:
+        return result
+    body = group.find("Tbody")
+    rows_element = body.find("Rows") if body is not None else None
+    rows = _xml_children(rows_element if rows_element is not None else body, "Row")
+    seen: dict[str, int] = {}
+    data_rows = 0
+    for row_no, row in enumerate(rows, start=1):
+        cells = [_xml_entry(e) for e in _xml_children(row, "Entry")]
+        if not any(text for text, _notes in cells):
+            continue
+        data_rows += 1
+        errors, actions = _parse_xml_row(row_no, cells, grid, seen, messages)
+        if errors:
+            result.errors.extend(errors)
+        else:
+            result.actions.extend(actions)
+    if data_rows == 0:
+        result.errors.append(
+            messages.error(None, None, gettext_noop("The participant table has no data rows."))
+        )
+    result.meta["data_rows"] = data_rows
+    return result
+
+
+def _xml_grid(headers: list[str], result: ParseResult, messages: _Messages) -> _Grid | None:
+    """The columns of ``Thead``, read by the same rules as the HTML grid's header row."""
+    result.meta["columns"] = headers
+    roles = [_classify_column(h) for h in headers]
+    for header, role in zip(headers, roles, strict=True):
+        if role is None:
+            result.errors.append(
+                messages.error(
+                    None,
+                    header,
+                    gettext_noop(
+                        'The participant table has a column "%(column)s" that this importer does not understand (expected Participant, Signature and Ratification, ... columns).'
+                    ),
+                    column=header,
+                )
+            )
+    if "participant" not in roles:
+        result.errors.append(
+            messages.error(
+                None,
+                "Participant",
+                gettext_noop(
+                    'The participant table\'s header row has no "Participant" column (found: %(found)s).'
+                ),
+                found=", ".join(headers) or "—",
+            )
+        )
+    if result.errors:
+        return None
+    legends = [set(_LEGEND.findall(h)) for h in headers]
+    return _Grid(headers, roles, legends, roles.index("participant"))
+
+
+def _parse_xml_row(
+    row_no: int,
+    cells: list[tuple[str, tuple[str, ...]]],
+    grid: _Grid,
+    seen: dict[str, int],
+    messages: _Messages,
+) -> tuple[list[ParseError], list[ParsedAction]]:
+    errors: list[ParseError] = []
+    if len(cells) > len(grid.headers):
+        errors.append(_grid_width_error(row_no, len(cells), grid, messages))
+    cells = cells + [("", ())] * (len(grid.headers) - len(cells))
+    name_text, name_notes = cells[grid.participant_col]
+    participant, trailing = split_footnotes(name_text)
+    footnotes = name_notes + trailing
+    header = grid.headers[grid.participant_col]
+    error = _check_grid_participant(row_no, header, participant, seen, messages)
+    if error is not None:
+        errors.append(error)
+    dates: list[tuple[str, _DateCell]] = []
+    for col, (header, role) in enumerate(zip(grid.headers, grid.roles, strict=True)):
+        text, notes = cells[col]
+        if role == "participant" or not text:
+            continue
+        read = _grid_date(row_no, header, role, text, text, notes, grid.legends[col], messages)
+        if isinstance(read, ParseError):
+            errors.append(read)
+        else:
+            dates.append((header, read))
+    if not dates and not errors:
+        errors.append(
+            messages.error(
+                row_no,
+                None,
+                gettext_noop('Participant "%(name)s" has no signature and no deposit date.'),
+                name=participant,
+            )
+        )
+    errors += _deposits_before_signature(row_no, dates, messages)
+    actions = [
+        ParsedAction(
+            row=row_no,
+            participant=participant,
+            kind=cell.kind,
+            date=cell.date,
+            footnotes=footnotes + cell.notes,
+            source_text=cell.source_text,
+        )
+        for _header, cell in dates
+    ]
+    return errors, actions
+
+
+def mtdsg_number_from_filename(filename: str) -> str | None:
+    """``XVIII-12-A`` from ``xviii-12-a.en.xml``, the name treaties.un.org publishes under."""
+    match = _XML_FILENAME.search(filename.replace("\\", "/"))
+    return match.group(1).upper() if match else None
+
+
+# --------------------------------------------------------------------------------------------
 # Format detection
 # --------------------------------------------------------------------------------------------
 
@@ -932,9 +1284,6 @@ _UNSUPPORTED_EXTENSIONS = {
     ".pdf": gettext_noop('"%(filename)s" is a PDF document, not a format this importer reads.'),
     ".doc": gettext_noop('"%(filename)s" is a Word document, not a format this importer reads.'),
     ".docx": gettext_noop('"%(filename)s" is a Word document, not a format this importer reads.'),
-    ".xml": gettext_noop(
-        '"%(filename)s" is an XML file (the MTDSG XML is not supported yet), not a format this importer reads.'
-    ),
     ".json": gettext_noop('"%(filename)s" is a JSON file, not a format this importer reads.'),
 }
 _HINT = gettext_noop(
@@ -970,6 +1319,11 @@ def detect_and_parse(
 ) -> ParseResult:
     """Decode ``content`` (UTF-8, BOM allowed) and parse it as CSV or UNTC HTML."""
     meta = {"filename": filename}
+    if _is_mtdsg_xml(filename, content):
+        result = parse_untc_xml(content, translate=translate, ntranslate=ntranslate)
+        number = mtdsg_number_from_filename(filename)
+        result.meta = {**meta, **({"mtdsg_no": number} if number else {}), **result.meta}
+        return result
     try:
         text = _decode(filename, content)
         meta["encoding"] = "utf-8-sig" if content.startswith(b"\xef\xbb\xbf") else "utf-8"
@@ -980,6 +1334,14 @@ def detect_and_parse(
     result = parse(text, translate=translate, ntranslate=ntranslate)
     result.meta = {**meta, **result.meta}
     return result
+
+
+def _is_mtdsg_xml(filename: str, content: bytes) -> bool:
+    """An .xml file, or an XML document (not an HTML page) with a participant table."""
+    if _extension(filename) == ".xml":
+        return True
+    start = content.lstrip()[:200].lower()
+    return start.startswith(b"<?xml") and b"<html" not in start and b"<Participants" in content
 
 
 def _decode(filename: str, content: bytes) -> str:

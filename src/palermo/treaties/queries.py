@@ -5,8 +5,11 @@ rebuilt only when the data change, which two cheap aggregate queries detect. So 
 costs the same number of queries however many participants and actions there are.
 """
 
+import csv
+import functools
 import threading
 from datetime import date
+from pathlib import Path
 
 from django.db import connection
 from django.utils.translation import get_language, gettext, ngettext
@@ -21,6 +24,7 @@ _lock = threading.Lock()
 #: Entries for an older data version are dropped when a newer one is built.
 _cache: dict = {"version": None, "engines": {}}
 LOCAL_NAMES = {"ar", "zh", "fr", "ru", "es"}
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def _data_version() -> tuple:
@@ -34,18 +38,26 @@ def _data_version() -> tuple:
         return tuple(cursor.fetchone())
 
 
-def engine_inputs(extra_actions=()):
-    instruments = [
-        engine.Instrument(
-            code=i.code,
-            parent=i.parent.code if i.parent else None,
-            threshold=i.threshold,
-            official_entry_into_force=i.official_entry_into_force,
-            actions_complete=i.actions_complete,
-            name=i.local_short_title,
+@functools.cache
+def rule_exceptions() -> tuple[engine.RuleException, ...]:
+    """The sourced exceptions shipped in ``data/rule_exceptions.csv`` (see data/SOURCES.md)."""
+    with (DATA / "rule_exceptions.csv").open(newline="", encoding="utf-8") as handle:
+        return tuple(
+            engine.RuleException(
+                participant=row["participant"],
+                instrument=row["instrument"],
+                kind=engine.ActionKind(row["kind"]),
+                date=date.fromisoformat(row["date"]),
+                rule=row["rule"],
+                source=row["source_url"],
+                note=row["note"],
+            )
+            for row in csv.DictReader(handle)
         )
-        for i in Instrument.objects.select_related("parent")
-    ]
+
+
+def engine_inputs(extra_actions=()):
+    instruments = [i.rule_instrument() for i in Instrument.objects.select_related("parent")]
     participants = [
         engine.Participant(code=code, is_reio=kind == "reio", name=name)
         for code, kind, name in Participant.objects.values_list("code", "kind", "name")
@@ -63,12 +75,17 @@ def build_engine(extra_actions=()) -> engine.TreatyEngine:
     """A fresh engine over the database (plus ``extra_actions``), whose refusals, notes and
     discrepancies are in the active language."""
     return engine.TreatyEngine(
-        *engine_inputs(extra_actions), translate=gettext, ntranslate=ngettext
+        *engine_inputs(extra_actions),
+        translate=gettext,
+        ntranslate=ngettext,
+        exceptions=rule_exceptions(),
+        today=date.today(),
     )
 
 
 def get_engine() -> engine.TreatyEngine:
-    version, language = _data_version(), get_language()
+    # Today is part of the version: an action dated tomorrow is refused until tomorrow.
+    version, language = (*_data_version(), date.today()), get_language()
     with _lock:
         if _cache["version"] != version:
             _cache["version"], _cache["engines"] = version, {}

@@ -1,4 +1,4 @@
-"""Loads the instruments and the partial treaty actions shipped in ``treaties/data``."""
+"""Loads the instruments and the treaty actions shipped in ``treaties/data``."""
 
 from django.db import transaction
 
@@ -8,18 +8,14 @@ from palermo.platform.imports import run_import
 
 from .services import DATA, load_instruments
 
-# Order matters: the most recent and most precise source first, so an older file's vaguer
-# kind ("ratification/acceptance/approval") never overrides a precise one.
+#: The treaty actions loaded: the UN Treaty Collection's complete participant tables of the
+#: Convention and its Protocols as at 10 July 2014, plus the later deposits that could be
+#: sourced (one file, several instruments; see data/SOURCES.md). The ``*_excerpt.csv`` files
+#: are kept as cross-check sources only (tests/treaties/test_reference_data.py).
 ACTION_FILES = [
     (
-        "untoc_parties_untc_excerpt_2024-05-04.csv",
-        "UN Treaty Collection, status at 2024-05-04 (excerpt)",
-    ),
-    ("untoc_parties_nl_trb2007-70_excerpt.csv", "Tractatenblad 2007 no. 70, section E (excerpt)"),
-    ("tip_protocol_parties_paclii_2008_excerpt.csv", "PacLII status page, 2008-07-17 (excerpt)"),
-    (
-        "tip_protocol_parties_whatconvention_excerpt.csv",
-        "whatconvention.org ratifications 317 (excerpt)",
+        "untc_2014_actions.csv",
+        "UN Treaty Collection participant tables as at 2014-07-10, with later sourced deposits",
     ),
 ]
 

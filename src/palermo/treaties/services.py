@@ -29,6 +29,8 @@ SHIPPED = [
         "short_title": "Organized Crime Convention",
         "number": "XVIII-12",
         "parent": None,
+        # Art. 36(1): Palermo 12-15 December 2000, then New York until 12 December 2002.
+        "signature": ("2000-12-12", "2002-12-12"),
     },
     {
         "code": "TIP",
@@ -36,6 +38,7 @@ SHIPPED = [
         "short_title": "Trafficking in Persons Protocol",
         "number": "XVIII-12-a",
         "parent": "UNTOC",
+        "signature": ("2000-12-12", "2002-12-12"),  # art. 16(1)
     },
     {
         "code": "SOM",
@@ -43,6 +46,7 @@ SHIPPED = [
         "short_title": "Smuggling of Migrants Protocol",
         "number": "XVIII-12-b",
         "parent": "UNTOC",
+        "signature": ("2000-12-12", "2002-12-12"),  # art. 21(1)
     },
     {
         "code": "FIREARMS",
@@ -50,8 +54,15 @@ SHIPPED = [
         "short_title": "Firearms Protocol",
         "number": "XVIII-12-c",
         "parent": "UNTOC",
+        # Art. 17(1): from the thirtieth day after adoption (31 May 2001) to 12 December 2002.
+        "signature": ("2001-06-30", "2002-12-12"),
     },
 ]
+
+#: The shipped actions (``untc_2014_actions.csv``) are the UN Treaty Collection's complete
+#: participant tables as they stood on this day (see data/SOURCES.md); later deposits in the
+#: file are only those that could be sourced.
+ACTIONS_COMPLETE_UNTIL = date(2014, 7, 10)
 
 
 @transaction.atomic
@@ -80,12 +91,16 @@ def load_instruments(*, acting_user=None) -> dict:
                     "adopted": date.fromisoformat(facts["adopted"]),
                     "official_entry_into_force": date.fromisoformat(facts["entry_into_force"]),
                     "entry_into_force_source": facts["source_url"],
+                    "signature_opens": date.fromisoformat(spec["signature"][0]),
+                    "signature_closes": date.fromisoformat(spec["signature"][1]),
+                    "actions_complete_until": ACTIONS_COMPLETE_UNTIL,
                     "preamble": data.get("preamble", ""),
                     "closing": data.get("closing", ""),
                     "text_source": f"{data['source']} @ {data.get('source_commit', '')}",
                     "order": order,
                 },
             )
+            instrument.full_clean()  # the shipped facts pass the same rules as a typed one
             StatusSnapshot.objects.update_or_create(
                 instrument=instrument,
                 as_at=date.fromisoformat(facts["status_as_at"]),
@@ -114,6 +129,10 @@ def load_instruments(*, acting_user=None) -> dict:
     return {"instruments": len(SHIPPED), "articles": articles}
 
 
+#: A keyword left out: the stored value stays.
+UNCHANGED = object()
+
+
 def update_instrument_facts(
     *,
     acting_user,
@@ -121,12 +140,16 @@ def update_instrument_facts(
     actions_complete: bool,
     official_entry_into_force,
     entry_into_force_source: str,
+    actions_complete_until=UNCHANGED,
 ) -> Instrument:
-    """The Secretariat's curation of an instrument: its sourced entry-into-force date, and
-    whether every participant's actions are now recorded (which turns off the partial-data
-    notices and makes the rule engine refuse unverifiable Protocol actions)."""
+    """The Secretariat's curation of an instrument: its sourced entry-into-force date (refused
+    before adoption or without its source, ``Instrument.clean``), whether every participant's
+    actions are now recorded (which turns off the partial-data notices and makes the rule engine
+    refuse unverifiable Protocol actions), and the date as at which they are complete."""
     require(acting_user, "treaties.change_instrument", instrument)
     with transaction.atomic(), audited(acting_user):
+        if actions_complete_until is not UNCHANGED:
+            instrument.actions_complete_until = actions_complete_until
         instrument.actions_complete = actions_complete
         instrument.official_entry_into_force = official_entry_into_force
         instrument.entry_into_force_source = entry_into_force_source
@@ -153,7 +176,11 @@ def record_action(
     source: str,
     source_text: str = "",
     footnotes: str = "",
+    source_url: str = "",
+    source_note: str = "",
 ) -> TreatyAction:
+    """Record one action, refused with the rule that forbids it (``engine.py``); a sourced
+    fact needs its source."""
     require(acting_user, "treaties.add_treatyaction")
     with transaction.atomic(), audited(acting_user):
         check_action(
@@ -167,6 +194,8 @@ def record_action(
             source=source,
             source_text=source_text,
             footnotes=footnotes,
+            source_url=source_url,
+            source_note=source_note,
         )
         action.full_clean()
         action.save()

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 from django_tables2.export import ExportMixin
+from django_tables2.utils import OrderBy
 from django_tables2.views import SingleTableMixin
 
 from palermo.core.models import Participant
@@ -25,11 +26,38 @@ from .choices import STATUS_COLORS, ActionKind, Status
 from .forms import DeclarationForm, InstrumentFactsForm, StatusFilterForm, TreatyActionForm
 from .models import Article, Declaration, Instrument, TreatyAction
 from .queries import get_engine, instruments, status_rows
-from .tables import StatusTable
+from .tables import DatabaseStatusRows, StatusTable
 
 
 def _partial_notice(instrument_list):
-    return [i for i in instrument_list if not i.actions_complete]
+    """What the partial-data notice says of each instrument whose actions are not all
+    recorded: the date as at which they are complete, and the later actions loaded (named, so
+    a reader sees exactly what is known after that date). One query."""
+    items = [i for i in instrument_list if not i.actions_complete]
+    later = {}
+    dated = [i for i in items if i.actions_complete_until]
+    if dated:
+        after = Q()
+        for instrument in dated:
+            after |= Q(instrument=instrument, date__gt=instrument.actions_complete_until)
+        rows = (
+            TreatyAction.objects.filter(after)
+            .exclude(kind=ActionKind.SIGNATURE)
+            .order_by("date", "participant__name")
+            .values_list("instrument_id", "participant__name", "kind", "date")
+        )
+        for instrument_id, name, kind, day in rows:
+            later.setdefault(instrument_id, []).append(
+                {"participant": name, "kind": ActionKind(kind).label, "date": day}
+            )
+    return [
+        {
+            "instrument": i,
+            "complete_until": i.actions_complete_until,
+            "later": later.get(i.pk, []),
+        }
+        for i in items
+    ]
 
 
 def instrument_list(request):
@@ -177,7 +205,15 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
         form = self.get_form()
         data = form.cleaned_data
         participants = form.filter_participants(Participant.objects.all())
-        rows = status_rows(data["instrument"], data["on"], participants, self.get_engine())
+        instrument, on, engine = data["instrument"], data["on"], self.get_engine()
+        sort = OrderBy(self.request.GET.get("sort") or StatusTable._meta.order_by[0]).bare
+        if not data.get("status") and sort in DatabaseStatusRows.SORTABLE:
+            # Sorted and paginated in SQL: rows are built for the page shown only.
+            return DatabaseStatusRows(
+                participants.select_related(None),
+                lambda page: status_rows(instrument, on, page, engine),
+            )
+        rows = status_rows(instrument, on, participants, engine)
         if data.get("status"):
             rows = [r for r in rows if r["status"] == data["status"]]
         return rows
@@ -256,7 +292,11 @@ def participant_panel(request, participant):
         "rows": rows,
         "on": on,
         "declarations": declarations,
-        "notes": [n for n in engine.unverified if n.action.participant == participant.code],
+        "notes": [
+            n
+            for n in [*engine.unverified, *engine.excepted]
+            if n.action.participant == participant.code
+        ],
         "can_add_declaration": request.user.has_perm("treaties.add_declaration", participant),
         "partial": _partial_notice(all_instruments),
     }

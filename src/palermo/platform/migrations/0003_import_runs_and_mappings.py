@@ -7,71 +7,157 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('platform', '0002_move_jobs_and_notifications'),
+        ("platform", "0002_move_jobs_and_notifications"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ColumnMapping',
+            name="ColumnMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('importer', models.CharField(max_length=60, verbose_name='importer')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('spec', models.JSONField(default=dict, verbose_name='mapping')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                ("importer", models.CharField(max_length=60, verbose_name="importer")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                ("spec", models.JSONField(default=dict, verbose_name="mapping")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'column mapping',
-                'verbose_name_plural': 'column mappings',
-                'ordering': ['importer', 'name'],
+                "verbose_name": "column mapping",
+                "verbose_name_plural": "column mappings",
+                "ordering": ["importer", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('importer', models.CharField(max_length=60, verbose_name='importer')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file')),
-                ('file_size', models.PositiveBigIntegerField(default=0, verbose_name='size (bytes)')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='SHA-256')),
-                ('stored_file', models.CharField(blank=True, editable=False, max_length=400)),
-                ('keep_until', models.DateTimeField(blank=True, null=True, verbose_name='file kept until')),
-                ('mapping_spec', models.JSONField(blank=True, null=True, verbose_name='mapping used')),
-                ('options', models.JSONField(blank=True, default=dict)),
-                ('dry_run', models.BooleanField(default=False, verbose_name='check only')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for its mapping'), ('queued', 'Queued'), ('running', 'Running'), ('applied', 'Imported'), ('checked', 'Checked, nothing written'), ('refused', 'Refused, nothing written'), ('cancelled', 'Cancelled')], default='queued', max_length=10, verbose_name='status')),
-                ('detected', models.JSONField(blank=True, default=dict, verbose_name='file format')),
-                ('rows', models.PositiveIntegerField(default=0, verbose_name='rows read')),
-                ('created_count', models.PositiveIntegerField(default=0, verbose_name='created')),
-                ('updated_count', models.PositiveIntegerField(default=0, verbose_name='updated')),
-                ('unchanged_count', models.PositiveIntegerField(default=0, verbose_name='already present')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='errors')),
-                ('report', models.JSONField(blank=True, null=True, verbose_name='report')),
-                ('finished', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('job', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.job')),
-                ('mapping', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='runs', to='platform.columnmapping', verbose_name='mapping')),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "id",
+                    models.UUIDField(
+                        default=uuid.uuid4, editable=False, primary_key=True, serialize=False
+                    ),
+                ),
+                ("importer", models.CharField(max_length=60, verbose_name="importer")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file")),
+                (
+                    "file_size",
+                    models.PositiveBigIntegerField(default=0, verbose_name="size (bytes)"),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="SHA-256")),
+                ("stored_file", models.CharField(blank=True, editable=False, max_length=400)),
+                (
+                    "keep_until",
+                    models.DateTimeField(blank=True, null=True, verbose_name="file kept until"),
+                ),
+                (
+                    "mapping_spec",
+                    models.JSONField(blank=True, null=True, verbose_name="mapping used"),
+                ),
+                ("options", models.JSONField(blank=True, default=dict)),
+                ("dry_run", models.BooleanField(default=False, verbose_name="check only")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for its mapping"),
+                            ("queued", "Queued"),
+                            ("running", "Running"),
+                            ("applied", "Imported"),
+                            ("checked", "Checked, nothing written"),
+                            ("refused", "Refused, nothing written"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "detected",
+                    models.JSONField(blank=True, default=dict, verbose_name="file format"),
+                ),
+                ("rows", models.PositiveIntegerField(default=0, verbose_name="rows read")),
+                ("created_count", models.PositiveIntegerField(default=0, verbose_name="created")),
+                ("updated_count", models.PositiveIntegerField(default=0, verbose_name="updated")),
+                (
+                    "unchanged_count",
+                    models.PositiveIntegerField(default=0, verbose_name="already present"),
+                ),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="errors")),
+                ("report", models.JSONField(blank=True, null=True, verbose_name="report")),
+                ("finished", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                (
+                    "job",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.job",
+                    ),
+                ),
+                (
+                    "mapping",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="runs",
+                        to="platform.columnmapping",
+                        verbose_name="mapping",
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import',
-                'verbose_name_plural': 'imports',
-                'ordering': ['-created'],
+                "verbose_name": "import",
+                "verbose_name_plural": "imports",
+                "ordering": ["-created"],
             },
         ),
         migrations.AddConstraint(
-            model_name='columnmapping',
-            constraint=models.UniqueConstraint(fields=('importer', 'name'), name='unique_mapping_name', violation_error_message='A mapping of this name exists for this importer.'),
+            model_name="columnmapping",
+            constraint=models.UniqueConstraint(
+                fields=("importer", "name"),
+                name="unique_mapping_name",
+                violation_error_message="A mapping of this name exists for this importer.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='importrun',
-            index=models.Index(fields=['owner', '-created'], name='import_owner_recent'),
+            model_name="importrun",
+            index=models.Index(fields=["owner", "-created"], name="import_owner_recent"),
         ),
     ]

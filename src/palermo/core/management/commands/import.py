@@ -33,6 +33,12 @@ class Command(BaseCommand):
                 "--as", dest="user", help="User name to record as the author (default: system)."
             )
             sub.add_argument("--json", action="store_true", help="Print the report as JSON.")
+            sub.add_argument(
+                "--mapping",
+                metavar="FILE",
+                help="A column mapping (YAML or JSON) from the file's columns to the importer's "
+                "fields; see docs/user/imports.md.",
+            )
             importer.add_arguments(sub)
 
     def handle(self, *args, **options):
@@ -42,6 +48,9 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No file at {path}.")
         extra = {k: options[k] for k in importer.option_names if options.get(k)}
+        mapping = None
+        if options.get("mapping"):
+            mapping = _load_mapping(options["mapping"], importer)
         with (
             progress_bar(not options["json"]) as callback,
             refused_as_error(),
@@ -49,12 +58,12 @@ class Command(BaseCommand):
         ):
             report = run_import(
                 name,
-                path.name,
-                path.read_bytes(),
+                path,
                 acting_user=acting_user(options["user"]),
                 dry_run=options["dry_run"],
                 progress=Progress(callback=callback),
                 options=extra,
+                mapping=mapping,
             )
         if options["json"]:
             self.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
@@ -66,3 +75,24 @@ class Command(BaseCommand):
             self.stdout.write(report.message)
         if not report.ok:
             raise CommandError("Nothing was imported.", returncode=1)
+
+
+def _load_mapping(filename: str, importer):
+    """The mapping file, checked against the importer's fields before any row is read."""
+    from palermo.platform.mapping import MappingSpecError, load_mapping
+
+    path = Path(filename)
+    if not path.is_file():
+        raise CommandError(f"No mapping file at {path}.")
+    try:
+        mapping = load_mapping(path)
+    except MappingSpecError as exc:
+        raise CommandError(str(exc)) from exc
+    fields = importer.target_fields()
+    unknown = [f.field for f in mapping.fields if f.field not in fields]
+    if unknown:
+        raise CommandError(
+            f"{path}: “{unknown[0]}” is not a field of {importer.name}; its fields are "
+            f"{', '.join(fields)}."
+        )
+    return mapping

@@ -49,13 +49,17 @@ class Command(BaseCommand):
         elif not options["all"]:
             rows = [r for r in rows if r["status"] != Status.NONE]
         counts = engine.counts(instrument.code, on)
+        # Complete on that date: every action recorded, or the table's date not passed yet.
+        until = instrument.actions_complete_until
+        complete = instrument.actions_complete or bool(until and on <= until)
         if options["json"]:
             self.stdout.write(
                 json.dumps(
                     {
                         "instrument": instrument.code,
                         "on": on.isoformat(),
-                        "partial_data": not instrument.actions_complete,
+                        "partial_data": not complete,
+                        "complete_as_at": until.isoformat() if until else None,
                         "counts": {
                             "parties": counts.parties,
                             "contracting": counts.contracting,
@@ -85,7 +89,12 @@ class Command(BaseCommand):
             f"{counts.contracting}   signatories: {counts.signatories}   "
             f"denounced: {counts.denounced}"
         )
-        if not instrument.actions_complete:
+        if not complete and until:
+            self.stdout.write(
+                f"  (complete as at {until.isoformat()}; after that date only the treaty actions "
+                "loaded so far are counted)"
+            )
+        elif not complete:
             self.stdout.write("  (partial data: only the treaty actions loaded so far are counted)")
         self.stdout.write("")
         for r in rows:

@@ -1,0 +1,333 @@
+"""Benchmark: site search over synthetic multilingual documents, against the raw full-text query.
+
+Builds a throwaway database (a SQLite file in a temporary directory; with
+``PALERMO_BENCH_DATABASE_URL``, also a throwaway PostgreSQL database ``palermo_search_bench_<pid>``
+on that server, dropped afterwards), fills it with ``PALERMO_BENCH_SEARCH_DOCS`` synthetic
+documents (default 1,000,000; generated deterministically in six languages — English, French,
+Spanish, Russian, Arabic, Chinese — with a Zipf-like vocabulary), indexes them with
+``palermo.platform.search.rebuild`` and times, interleaved query by query:
+
+- ``raw``: the backend's bare full-text query — the top 20 by rank and the match count
+  (FTS5 ``MATCH … ORDER BY rank`` / ``@@ … ORDER BY ts_rank_cd``);
+- ``index``: our index statement — permission clause, field weights, the page and every facet
+  count (kind, language, facet values) of the permitted matches, in one statement;
+- ``search``: ``search()`` as the page calls it — the above plus loading the 20 records, their
+  snippets with ``<mark>`` and the read log;
+
+for a Secretariat user (every row: no permission sub-query) and for an owner who sees a tenth of
+the documents (``object_pk IN (their rows)`` inside the statement).
+
+    .venv/bin/python bench/search_bench.py [--docs 100000] [--repeat 20] [--json]
+
+The documents are background jobs (``core_job``: label = title, message = body) under a bench
+provider, so the real write path (``rebuild``) and the real policy (owner or Secretariat) apply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LANGUAGES = ["en", "fr", "es", "ru", "ar", "zh"]
+ALPHABETS = {
+    "en": "abcdefghijklmnoprstuvwy",
+    "fr": "abcdefghijlmnoprstuvéèàêç",
+    "es": "abcdefghijlmnopqrstuvñáéíóú",
+    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
+    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
+}
+VOCABULARY = 5000  # words per language
+OWNERS = 10
+
+
+def words_for(language: str, rng: random.Random) -> list[str]:
+    letters = ALPHABETS[language]
+    size = (2, 4) if language == "zh" else (3, 9)
+    seen, words = set(), []
+    while len(words) < VOCABULARY:
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(*size)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def zipf_sampler(rng: random.Random):
+    weights = [1 / (rank + 10) for rank in range(VOCABULARY)]
+    total, acc, cumulative = sum(weights), 0.0, []
+    for w in weights:
+        acc += w / total
+        cumulative.append(acc)
+    import bisect
+
+    return lambda: min(bisect.bisect_left(cumulative, rng.random()), VOCABULARY - 1)
+
+
+def sentence(words, pick, n: int, language: str) -> str:
+    chosen = [words[pick()] for _ in range(n)]
+    if language == "zh":
+        return "".join(chosen)  # no spaces, as Chinese is written
+    if language == "fr":
+        chosen[0] = chosen[0].capitalize()
+    return " ".join(chosen)
+
+
+def setup(database_url: str | None):
+    data_dir = tempfile.mkdtemp(prefix="palermo-search-bench-")
+    os.environ["PALERMO_DATA_DIR"] = data_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palermo.settings")
+    if database_url:
+        os.environ["PALERMO_DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("PALERMO_DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return data_dir
+
+
+def register_bench_provider():
+    from palermo.platform.models import Job
+    from palermo.platform.search import register_search
+
+    return register_search(
+        "bench",
+        "Synthetic documents",
+        model=Job,
+        fields={"label": "A", "message": "B"},
+        result=lambda job: (job.label, f"/jobs/{job.pk}/"),
+        snippet_fields=("message", "label"),
+        language="language",
+        facets={"topic": "kind"},
+        order=1,
+    )
+
+
+def fill(count: int) -> dict:
+    from django.db import transaction
+
+    from palermo.core.choices import Role
+    from palermo.core.models import RoleAssignment, User
+    from palermo.platform.models import Job
+
+    rng = random.Random(20261201)
+    vocab = {lang: words_for(lang, rng) for lang in LANGUAGES}
+    pick = zipf_sampler(rng)
+    owners = [User.objects.create(username=f"bench-owner-{i}") for i in range(OWNERS)]
+    secretariat = User.objects.create(username="bench-secretariat")
+    RoleAssignment.objects.create(user=secretariat, role=Role.SECRETARIAT)
+    started = time.perf_counter()
+    batch = []
+    with transaction.atomic():
+        for i in range(count):
+            language = LANGUAGES[i % len(LANGUAGES)]
+            words = vocab[language]
+            batch.append(
+                Job(
+                    id=uuid.UUID(int=rng.getrandbits(128)),
+                    kind=f"topic-{i % 7}",
+                    label=sentence(words, pick, rng.randint(3, 7), language)[:200],
+                    message=sentence(words, pick, rng.randint(20, 45), language)[:500],
+                    language=language,
+                    owner=owners[i % OWNERS],
+                    params={},
+                )
+            )
+            if len(batch) == 10_000:
+                Job.objects.bulk_create(batch)
+                batch = []
+        Job.objects.bulk_create(batch)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # as autovacuum would, after a bulk load
+    loaded = time.perf_counter() - started
+    from palermo.platform.search import rebuild
+
+    started = time.perf_counter()
+    rebuild(["bench"])
+    indexed = time.perf_counter() - started
+    queries = []
+    for language in LANGUAGES:
+        words = vocab[language]
+        queries += [words[5], words[60], words[800]]  # frequent, common, rare
+    queries += [
+        f"{vocab['en'][3]} {vocab['en'][40]}",  # two words
+        f'"{vocab["fr"][1]} {vocab["fr"][2]}"',  # a phrase
+        f"{vocab['ru'][30][:3]}*",  # a prefix
+        f"{vocab['es'][10]} OR {vocab['es'][500]}",
+        f"{vocab['ar'][20]} -{vocab['ar'][21]}",
+        vocab["zh"][100][:2],  # two characters inside runs
+    ]
+    return {
+        "secretariat": secretariat,
+        "owner": owners[0],
+        "queries": queries,
+        "load_s": loaded,
+        "index_s": indexed,
+    }
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def measure(data: dict, repeat: int) -> dict:
+    from palermo.platform import search as site
+    from palermo.platform.searchindex import backends, text
+
+    backend = backends.backend()
+    users = {"secretariat": data["secretariat"], "owner": data["owner"]}
+    samples: dict[str, list[float]] = {}
+    totals = {}
+    providers = [site.PROVIDERS["bench"]]
+
+    def timed(key, fn):
+        started = time.perf_counter()
+        result = fn()
+        samples.setdefault(key, []).append((time.perf_counter() - started) * 1000)
+        return result
+
+    for round_ in range(repeat + 2):
+        for query in data["queries"]:
+            parsed = text.parse(query)
+            raw = timed("raw", lambda parsed=parsed: backend.raw_count(parsed))
+            for name, user in users.items():
+                found = timed(
+                    f"index/{name}",
+                    lambda user=user, parsed=parsed: backend.search(
+                        parsed, site._clauses(user, providers), limit=20
+                    ),
+                )
+                page = timed(
+                    f"search/{name}",
+                    lambda user=user, query=query: site.search(
+                        query, user, filters={"kind": "bench"}
+                    ),
+                )
+                if round_ == 0:
+                    totals[(query, name)] = (raw, found.total, page.total)
+        if round_ < 2:  # warm-up rounds are not counted
+            samples.clear()
+    summary = {
+        key: {
+            "median_ms": round(statistics.median(values), 2),
+            "p95_ms": round(percentile(values, 0.95), 2),
+            "n": len(values),
+        }
+        for key, values in samples.items()
+    }
+    matches = sorted(r for (q, name), (r, _f, _p) in totals.items() if name == "secretariat")
+    return {"timings": summary, "match_counts": matches}
+
+
+def run(database_url: str | None, docs: int, repeat: int) -> dict:
+    data_dir = setup(database_url)
+    try:
+        from django.db import connection
+
+        register_bench_provider()
+        data = fill(docs)
+        result = measure(data, repeat)
+        result.update(
+            engine=connection.vendor,
+            documents=docs,
+            load_s=round(data["load_s"], 1),
+            index_s=round(data["index_s"], 1),
+            queries=data["queries"],
+        )
+        return result
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def report(result: dict) -> str:
+    t = result["timings"]
+    rows = [
+        f"### Search over {result['documents']:,} synthetic documents — {result['engine']}",
+        "",
+        f"Loaded in {result['load_s']} s, indexed (`rebuild`) in {result['index_s']} s; "
+        f"{len(result['queries'])} queries, matches per query from "
+        f"{result['match_counts'][0]:,} to {result['match_counts'][-1]:,}.",
+        "",
+        "| what | median ms | p95 ms |",
+        "|---|---:|---:|",
+    ]
+    labels = {
+        "raw": "raw full-text query (top 20 + count)",
+        "index/secretariat": "index statement, Secretariat (rank, page, facets)",
+        "index/owner": "index statement, owner of 1/10 (permission sub-query)",
+        "search/secretariat": "search(), Secretariat (+ records, snippets)",
+        "search/owner": "search(), owner of 1/10",
+    }
+    for key, label in labels.items():
+        if key in t:
+            rows.append(f"| {label} | {t[key]['median_ms']} | {t[key]['p95_ms']} |")
+    return "\n".join(rows) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--docs", type=int, default=int(os.environ.get("PALERMO_BENCH_SEARCH_DOCS", 1_000_000))
+    )
+    parser.add_argument("--repeat", type=int, default=10)
+    parser.add_argument("--database-url", help="Run on this database (internal).")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "src"))
+    if args.database_url is not None or os.environ.get("PALERMO_BENCH_ENGINE_CHILD"):
+        result = run(args.database_url or None, args.docs, args.repeat)
+        print(json.dumps(result, default=str))
+        return
+    import subprocess
+
+    urls = [None]
+    server = os.environ.get("PALERMO_BENCH_DATABASE_URL")
+    created = None
+    if server:
+        import psycopg
+
+        created = f"palermo_search_bench_{os.getpid()}"
+        base = server.rsplit("/", 1)[0]
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{created}"')
+        urls.append(f"{base}/{created}")
+    try:
+        results = []
+        for url in urls:
+            command = [sys.executable, __file__, f"--docs={args.docs}", f"--repeat={args.repeat}"]
+            command.append(f"--database-url={url or ''}")
+            env = {**os.environ, "PALERMO_BENCH_ENGINE_CHILD": "1"}
+            print(f"Search bench on {'PostgreSQL' if url else 'SQLite'}…", file=sys.stderr)
+            out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True, env=env)
+            results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    finally:
+        if created:
+            import psycopg
+
+            with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{created}"')
+    if args.json:
+        print(json.dumps(results, default=str))
+    else:
+        print("\n".join(report(r) for r in results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,366 @@
+"""The index's two backends behind one contract: write documents, run one search.
+
+``SQLiteBackend``: an FTS5 table (``unicode61 remove_diacritics 2`` over text already folded by
+``text.index_text``), ranked by ``bm25`` with a weight per column. ``PostgreSQLBackend``:
+``tsvector`` columns with GIN indexes, built with ``setweight`` per field and ``to_tsvector``
+in the text-search configuration of the document's language (``simple`` where the server has
+none), ranked by ``ts_rank_cd`` with the same weights.
+
+A search is **one statement**: a materialized common table expression selects the matching
+documents *of the rows the user may see* (each provider's clause carries its policy's
+``object_pk IN (subquery)``), and the statement returns both the page of results and every
+facet count of that set, so ranking, totals and facets never see a forbidden row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+
+from . import text
+
+WEIGHTS = "abcd"
+#: Relative weight of the columns A, B, C, D (PostgreSQL's defaults, as ratios).
+WEIGHT_VALUES = {"a": 1.0, "b": 0.4, "c": 0.2, "d": 0.1}
+COLUMNS = [*WEIGHTS, *(f"r{w}" for w in WEIGHTS)]
+
+#: Django language code → PostgreSQL text-search configuration (used when the server has it).
+PG_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "ru": "russian",
+    "ar": "arabic",
+    "de": "german",
+    "it": "italian",
+    "pt": "portuguese",
+}
+
+
+@dataclass
+class IndexedDocument:
+    provider: str
+    content_type_id: int
+    object_pk: str
+    language: str
+    #: ``a`` … ``d`` (by weight) and ``ra`` … ``rd`` (restricted fields): folded index text.
+    columns: dict[str, str]
+    facets: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Clause:
+    """The documents of one provider that the user may see: ``pk_sql`` selects the permitted
+    primary keys as text (``None``: every row)."""
+
+    provider: str
+    pk_sql: str | None = None
+    pk_params: tuple = ()
+
+
+@dataclass
+class Part:
+    """Providers searched over the same columns: ``restricted`` ones too, or only the public."""
+
+    restricted: bool
+    clauses: list[Clause]
+
+
+@dataclass
+class Hit:
+    provider: str
+    object_pk: str
+    score: float
+    document_id: int
+
+
+@dataclass
+class Found:
+    hits: list[Hit]
+    #: ``{facet: {value: count}}``, with ``kind`` (provider) and ``language`` built in.
+    facets: dict[str, dict[str, int]]
+
+    @property
+    def total(self) -> int:
+        return sum(self.facets.get("kind", {}).values())
+
+
+class Backend:
+    vendor = ""
+
+    # Writing ---------------------------------------------------------------------------
+
+    def delete(self, provider: str, object_pks: list[str] | None) -> None:
+        """Remove the documents of these records (``None``: all the provider's)."""
+        if object_pks is not None and not object_pks:
+            return
+        where, params = "provider = %s", [provider]
+        if object_pks is not None:
+            where += f" AND object_pk IN ({', '.join(['%s'] * len(object_pks))})"
+            params += object_pks
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM searchindex_facetvalue WHERE document_id IN "
+                f"(SELECT id FROM searchindex_document WHERE {where})",
+                params,
+            )
+            cursor.execute(f"DELETE FROM searchindex_document WHERE {where}", params)
+
+    def insert(self, documents: list[IndexedDocument]) -> None:
+        from .models import Document, FacetValue
+
+        if not documents:
+            return
+        rows = Document.objects.bulk_create(
+            Document(
+                provider=d.provider,
+                content_type_id=d.content_type_id,
+                object_pk=d.object_pk,
+                language=d.language,
+            )
+            for d in documents
+        )
+        FacetValue.objects.bulk_create(
+            FacetValue(document_id=row.pk, name=name, value=value[:200])
+            for row, doc in zip(rows, documents, strict=True)
+            for name, value in doc.facets
+        )
+        self.insert_text([(row.pk, doc) for row, doc in zip(rows, documents, strict=True)])
+
+    def insert_text(self, rows: list[tuple[int, IndexedDocument]]) -> None:
+        raise NotImplementedError
+
+    def after_rebuild(self) -> None:
+        """Tidy up after a rebuild: fresh planner statistics (and a merged FTS5 index)."""
+
+    # Searching -------------------------------------------------------------------------
+
+    def matched_sql(self, query: text.Query, part: Part) -> tuple[str, list]:
+        raise NotImplementedError
+
+    def search(
+        self,
+        query: text.Query,
+        parts: list[Part],
+        *,
+        filters: list[tuple[str, str]] = (),
+        language: str = "",
+        limit: int = 20,
+        offset: int = 0,
+        per_provider: bool = False,
+    ) -> Found:
+        """The page of hits (or, ``per_provider``, the first ``limit`` of each provider) and
+        the facet counts of everything matched, in one statement."""
+        parts = [p for p in parts if p.clauses]
+        if not query or not parts:
+            return Found([], {})
+        selects, params = [], []
+        for part in parts:
+            sql, part_params = self.matched_sql(query, part)
+            allowed, allowed_params = [], []
+            unrestricted = [c.provider for c in part.clauses if c.pk_sql is None]
+            if unrestricted:
+                allowed.append(f"d.provider IN ({', '.join(['%s'] * len(unrestricted))})")
+                allowed_params += unrestricted
+            for clause in part.clauses:
+                if clause.pk_sql is not None:
+                    allowed.append(f"(d.provider = %s AND d.object_pk IN ({clause.pk_sql}))")
+                    allowed_params += [clause.provider, *clause.pk_params]
+            sql += " AND (" + " OR ".join(allowed) + ")"
+            part_params += allowed_params
+            if language:
+                sql += " AND d.language = %s"
+                part_params.append(language)
+            for name, value in filters:
+                sql += (
+                    " AND d.id IN (SELECT document_id FROM searchindex_facetvalue "
+                    "WHERE name = %s AND value = %s)"
+                )
+                part_params += [name, value]
+            selects.append(sql)
+            params += part_params
+        if per_provider:
+            page = (
+                "SELECT 0 AS kind, provider AS a, object_pk AS b, score AS n, id FROM ("
+                "SELECT provider, object_pk, score, id, ROW_NUMBER() OVER "
+                "(PARTITION BY provider ORDER BY score, id) AS rn FROM m) ranked WHERE rn <= %s"
+            )
+            page_params = [limit]
+        else:
+            page = (
+                "SELECT 0 AS kind, provider AS a, object_pk AS b, score AS n, id FROM ("
+                "SELECT provider, object_pk, score, id FROM m ORDER BY score, id "
+                "LIMIT %s OFFSET %s) paged"
+            )
+            page_params = [limit, offset]
+        count = "CAST(COUNT(*) AS DOUBLE PRECISION)"
+        sql = (
+            f"WITH m AS MATERIALIZED ({' UNION ALL '.join(selects)}) "
+            f"{page} "
+            f"UNION ALL SELECT 1, 'kind', provider, {count}, 0 FROM m GROUP BY provider "
+            f"UNION ALL SELECT 1, 'language', language, {count}, 0 FROM m GROUP BY language "
+            f"UNION ALL SELECT 1, f.name, f.value, {count}, 0 FROM m "
+            "CROSS JOIN searchindex_facetvalue f WHERE f.document_id = m.id "
+            "GROUP BY f.name, f.value"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *page_params])
+            rows = cursor.fetchall()
+        hits = sorted(
+            (Hit(a, b, n, i) for kind, a, b, n, i in rows if kind == 0),
+            key=lambda h: (h.score, h.document_id),
+        )
+        facets: dict[str, dict[str, int]] = {}
+        for kind, a, b, n, _i in rows:
+            if kind == 1:
+                facets.setdefault(a, {})[b] = int(n)
+        return Found(hits, facets)
+
+    def raw_count(self, query: text.Query) -> int:
+        """The backend's bare full-text query, for the benchmark's baseline."""
+        raise NotImplementedError
+
+
+class SQLiteBackend(Backend):
+    vendor = "sqlite"
+
+    def after_rebuild(self):
+        with connection.cursor() as cursor:
+            # The join order is fixed in the statement (CROSS JOIN): no statistics needed.
+            cursor.execute("INSERT INTO searchindex_fts(searchindex_fts) VALUES ('optimize')")
+
+    def insert_text(self, rows):
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO searchindex_fts(rowid, {', '.join(COLUMNS)}) "
+                f"VALUES (%s, {', '.join(['%s'] * len(COLUMNS))})",
+                [(pk, *(doc.columns.get(c, "") for c in COLUMNS)) for pk, doc in rows],
+            )
+
+    def matched_sql(self, query, part):
+        expression = text.to_fts5(query)
+        if not part.restricted:
+            expression = "{" + " ".join(WEIGHTS) + "} : (" + expression + ")"
+        weights = ", ".join(str(WEIGHT_VALUES[c[-1]] * 10) for c in COLUMNS)
+        return (
+            "SELECT d.id, d.provider, d.object_pk, d.language, "
+            f"bm25(searchindex_fts, {weights}) AS score "
+            # CROSS JOIN keeps SQLite's order: the match first, then its documents.
+            "FROM searchindex_fts CROSS JOIN searchindex_document d "
+            "WHERE searchindex_fts MATCH %s AND d.id = searchindex_fts.rowid",
+            [expression],
+        )
+
+    def raw_count(self, query):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT rowid, COUNT(*) OVER () FROM searchindex_fts "
+                "WHERE searchindex_fts MATCH %s ORDER BY rank LIMIT 20",
+                [text.to_fts5(query)],
+            )
+            rows = cursor.fetchall()
+        return rows[0][1] if rows else 0
+
+
+class PostgreSQLBackend(Backend):
+    vendor = "postgresql"
+    _configs: set[str] | None = None
+
+    def after_rebuild(self):
+        # Without statistics after a bulk load the planner guesses one matching row and
+        # nests the permission sub-query in a loop (seconds instead of milliseconds).
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE searchindex_document")
+            cursor.execute("ANALYZE searchindex_facetvalue")
+
+    def configs(self) -> set[str]:
+        if PostgreSQLBackend._configs is None:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT cfgname FROM pg_ts_config")
+                PostgreSQLBackend._configs = {name for (name,) in cursor.fetchall()}
+        return PostgreSQLBackend._configs
+
+    def config(self, language: str) -> str:
+        name = PG_CONFIGS.get((language or "").split("-")[0], "simple")
+        return name if name in self.configs() else "simple"
+
+    def query_configs(self) -> list[str]:
+        from django.conf import settings
+
+        return sorted({"simple", *(self.config(code) for code, _name in settings.LANGUAGES)})
+
+    def insert(self, documents):
+        """One multi-row ``INSERT … RETURNING id`` per 500 documents, vectors included (an
+        UPDATE afterwards would write every row and its GIN entries twice)."""
+        from .models import FacetValue
+
+        vector = " || ".join(
+            f"setweight(to_tsvector(%s::regconfig, %s), '{w.upper()}')" for w in WEIGHTS
+        )
+        row = f"(%s, %s, %s, %s, now(), {vector}, NULLIF({vector}, ''::tsvector))"
+        for start in range(0, len(documents), 500):
+            chunk = documents[start : start + 500]
+            params = []
+            for doc in chunk:
+                config = self.config(doc.language)
+                params += [doc.provider, doc.content_type_id, doc.object_pk, doc.language]
+                for column in COLUMNS:
+                    params += [config, doc.columns.get(column, "")]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "INSERT INTO searchindex_document "
+                    "(provider, content_type_id, object_pk, language, updated, vector, rvector) "
+                    f"VALUES {', '.join([row] * len(chunk))} RETURNING id",
+                    params,
+                )
+                ids = [pk for (pk,) in cursor.fetchall()]
+            FacetValue.objects.bulk_create(
+                FacetValue(document_id=pk, name=name, value=value[:200])
+                for pk, doc in zip(ids, chunk, strict=True)
+                for name, value in doc.facets
+            )
+
+    def tsquery_sql(self, query) -> tuple[str, list]:
+        configs = self.query_configs()
+        rendered = text.to_tsquery(query)
+        return (
+            "(" + " || ".join("to_tsquery(%s::regconfig, %s)" for _c in configs) + ")",
+            [v for config in configs for v in (config, rendered)],
+        )
+
+    def matched_sql(self, query, part):
+        tsquery, params = self.tsquery_sql(query)
+        weights = "'{" + ",".join(str(WEIGHT_VALUES[w]) for w in reversed(WEIGHTS)) + "}'"
+        if part.restricted:
+            vector = "(d.vector || COALESCE(d.rvector, ''::tsvector))"
+            match = "(d.vector @@ q.q OR d.rvector @@ q.q)"
+        else:
+            vector, match = "d.vector", "d.vector @@ q.q"
+        return (
+            "SELECT d.id, d.provider, d.object_pk, d.language, "
+            f"-ts_rank_cd({weights}, {vector}, q.q) AS score "
+            f"FROM searchindex_document d, (SELECT {tsquery} AS q) q WHERE {match}",
+            params,
+        )
+
+    def raw_count(self, query):
+        tsquery, params = self.tsquery_sql(query)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, COUNT(*) OVER () FROM searchindex_document, (SELECT {tsquery} AS q) q "
+                "WHERE vector @@ q.q ORDER BY ts_rank_cd(vector, q.q) DESC LIMIT 20",
+                params,
+            )
+            rows = cursor.fetchall()
+        return rows[0][1] if rows else 0
+
+
+def backend() -> Backend:
+    if connection.vendor == "postgresql":
+        return PostgreSQLBackend()
+    if connection.vendor == "sqlite":
+        return SQLiteBackend()
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(f"Site search has no backend for {connection.vendor}.")

@@ -1,0 +1,55 @@
+"""The search index's rows: one document per indexed record and provider, and its facet values.
+
+The text itself lives beside them, per backend: on SQLite in the FTS5 table ``searchindex_fts``
+(rowid = the document's id; columns ``a`` … ``d`` by weight, ``ra`` … ``rd`` for restricted
+fields), on PostgreSQL in the document's ``vector`` and ``rvector`` (tsvector, GIN-indexed).
+Both are created by migration 0001 and written only by ``searchindex.backends``.
+"""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Document(models.Model):
+    """One record as a search provider indexed it."""
+
+    provider = models.CharField(_("provider"), max_length=60)
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    #: The record's primary key as its own table stores it (``CAST(pk AS text)``).
+    object_pk = models.CharField(_("record"), max_length=64)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "object_pk"], name="searchindex_one_document_per_record"
+            )
+        ]
+        indexes = [models.Index(fields=["provider", "language"], name="searchindex_doc_lang")]
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return f"{self.provider}:{self.object_pk}"
+
+
+class FacetValue(models.Model):
+    """A value of one facet (instrument, region …) of a document; a document may have several."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="facet_values")
+    name = models.CharField(_("facet"), max_length=40)
+    value = models.CharField(_("value"), max_length=200)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [
+            models.Index(fields=["name", "value"], name="searchindex_facet_value"),
+        ]
+        verbose_name = _("facet value")
+        verbose_name_plural = _("facet values")
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
