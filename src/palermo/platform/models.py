@@ -302,9 +302,7 @@ class ImportRun(TimeStamped):
     unchanged_count = models.PositiveIntegerField(_("already present"), default=0)
     error_count = models.PositiveIntegerField(_("errors"), default=0)
     report = models.JSONField(_("report"), null=True, blank=True)
-    job = models.ForeignKey(
-        Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    job = models.ForeignKey(Job, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
 
     objects = RestrictedQuerySet.as_manager()
