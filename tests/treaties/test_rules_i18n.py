@@ -26,20 +26,9 @@ LANGUAGES = ["ar", "zh-hans", "fr", "ru", "es"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 #: Clauses (not sentences) joined by ``engine._REFUSAL``, keyed by one kind of action each.
 CLAUSE_TABLES = ("_REFUSED_ACTION", "_ALREADY_BOUND_BY", "_NOT_YET_A_PARTY_SINCE")
-#: Msgids added with the rules on impossible facts (issue 6), not yet in the catalogues: the
-#: lead translates them at the end (``make messages``); then empty this set.
-AWAITING_TRANSLATION = {
-    engine._REFUSED_ACTION[K.SIGNATURE],
-    engine._REFUSED_ACTION[K.DENUNCIATION],
-    engine._IN_THE_FUTURE,
-    engine._BEFORE_ADOPTION,
-    engine._OUTSIDE_SIGNATURE_PERIOD,
-    engine._CONSENT_WITHOUT_SIGNATURE,
-    engine._UNVERIFIED_SIGNATURE,
-    engine._EXCEPTED,
-    engine._EIF_BEFORE_ADOPTION,
-    engine._EIF_WITHOUT_SOURCE,
-}
+#: Msgids of the engine not yet in the catalogues (a new rule's, until ``make messages`` and its
+#: translation); empty when every language is complete.
+AWAITING_TRANSLATION: set[str] = set()
 
 
 def _msgid_tables() -> dict[str, dict]:
