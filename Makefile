@@ -48,6 +48,8 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf var .pytest_cache

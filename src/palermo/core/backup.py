@@ -49,6 +49,8 @@ ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 BOOKKEEPING_TABLES = frozenset(
     {"django_migrations", "django_content_type", "auth_permission", "django_session"}
 )
+#: Tables rebuilt from the others (the search index): not "data" a site holds.
+DERIVED_PREFIXES = ("searchindex_",)
 #: How long to wait for another process's lock before giving up with a sentence, not a hang.
 LOCK_TIMEOUT_SECONDS = 60
 NOTHING_RESTORED = "Nothing was restored; the current database is unchanged."
@@ -473,7 +475,7 @@ def _existing_data(connection, media_root: Path) -> str:
     held = {
         table: rows
         for table, rows in _count_rows(connection).items()
-        if rows and table not in BOOKKEEPING_TABLES
+        if rows and table not in BOOKKEEPING_TABLES and not table.startswith(DERIVED_PREFIXES)
     }
     parts = []
     if held:

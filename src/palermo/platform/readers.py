@@ -356,12 +356,12 @@ _LABELS = {
 _C1 = re.compile(rb"[\x80-\x9f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _MAGIC = (
-    (b"PK\x03\x04", "a ZIP archive (an XLSX workbook?)"),
-    (b"\xd0\xcf\x11\xe0", "an Excel 97–2003 (.xls) workbook"),
-    (b"%PDF", "a PDF document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"PK\x03\x04", gettext_lazy("a ZIP archive (an XLSX workbook?)")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("an Excel 97–2003 (.xls) workbook")),
+    (b"%PDF", gettext_lazy("a PDF document")),
+    (b"\x89PNG", gettext_lazy("a PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("a JPEG image")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive")),
 )
 
 
