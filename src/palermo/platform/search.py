@@ -39,8 +39,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models import CharField, Count
-from django.db.models.functions import Cast
+from django.db.models import Count
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -359,17 +359,36 @@ def _clauses(user, providers: list[Provider]) -> list[backends.Part]:
         if rows is True:
             clause = backends.Clause(provider.key)
         else:
-            permitted = (
-                policy.queryset(user, "view", provider.model._default_manager.all())
-                .annotate(_palermo_pk=Cast("pk", CharField()))
-                .values("_palermo_pk")
-                .order_by()
-            )
-            sql, params = permitted.query.sql_with_params()
-            clause = backends.Clause(provider.key, sql, tuple(params))
+            sql, params = _permitted_sql(policy, user, provider)
+            clause = backends.Clause(provider.key, sql, params)
         # Only providers with restricted text the user may see search the restricted columns.
         (full if restricted and sees_restricted else public).clauses.append(clause)
     return [full, public]
+
+
+def _permitted_sql(policy, user, provider: Provider) -> tuple[str, tuple]:
+    """The policy's rows of ``provider``'s model, narrowed to the record of the document ``d``
+    the outer statement is looking at: ``EXISTS (this)`` is then one primary-key look-up per
+    matched document, instead of every permitted key cast to text and compared as text.
+
+    ``d.object_pk`` is cast to the key's own type only for this provider's documents (``CASE``:
+    another provider's keys may not be valid for this type, and the database may evaluate the
+    sub-query before ``d.provider = …``)."""
+    pk = provider.model._meta.pk
+    db_type = pk.cast_db_type(connections[DEFAULT_DB_ALIAS])
+    key = RawSQL(
+        f"CASE WHEN d.provider = %s THEN CAST(d.object_pk AS {db_type}) END",
+        (provider.key,),
+        output_field=pk,
+    )
+    permitted = (
+        policy.queryset(user, "view", provider.model._default_manager.all())
+        .filter(pk=key)
+        .values("pk")
+        .order_by()
+    )
+    sql, params = permitted.query.sql_with_params()
+    return sql, tuple(params)
 
 
 def _hidden(policy, user, restricted: set[str]) -> set[str]:

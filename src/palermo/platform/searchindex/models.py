@@ -20,6 +20,9 @@ class Document(models.Model):
     object_pk = models.CharField(_("record"), max_length=64)
     language = models.CharField(_("language"), max_length=10, blank=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
+    #: The ``[name, value]`` pairs of its facet values, copied on the row so that a search
+    #: counts facets from the documents it has already read (``FacetValue`` serves filters).
+    facets = models.JSONField(_("facets"), default=list, blank=True)
 
     class Meta:
         ordering = ["pk"]
