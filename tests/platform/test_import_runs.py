@@ -168,6 +168,8 @@ def test_the_imports_page_lists_only_ones_own_imports(secretariat, focal_point, 
     run_import("example-payments", "mine.csv", payments_csv(2), acting_user=secretariat)
     page = user_client(secretariat.username).get(reverse("core:imports"))
     assert "mine.csv" in page.content.decode()
+    theirs = user_client(focal_point.username).get(reverse("core:imports"))
+    assert theirs.status_code == 200 and "mine.csv" not in theirs.content.decode()
     run = ImportRun.objects.get(importer="example-payments")
     assert user_client(focal_point.username).get(
         reverse("core:import-run", args=[run.pk])
@@ -273,3 +275,25 @@ def test_an_importer_reads_only_the_sheets_it_declares(monkeypatch, tmp_path):
     payment = Payment.objects.get()
     assert (payment.paid_at.hour, payment.paid_at.minute, payment.paid_at.second) == (14, 37, 9)
     assert payment.source_row == 2
+
+
+def test_records_an_import_creates_in_bulk_are_found_by_site_search(
+    secretariat, django_capture_on_commit_callbacks
+):
+    """Bulk writes send no signals: the import itself indexes what it created, on commit."""
+    from palermo.platform import search
+
+    provider = search.register_search(
+        "test-payments",
+        "Payments",
+        model=Payment,
+        fields=("payee",),
+        result=lambda p: (p.payee, "/"),
+    )
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            run_import("example-payments", "m.csv", payments_csv(3), acting_user=system_user())
+        found = {g.key: g.total for g in search.search_all("Payee", secretariat)}
+        assert found.get("test-payments") == 3
+    finally:
+        del search.PROVIDERS[provider.key]

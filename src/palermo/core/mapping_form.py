@@ -3,6 +3,7 @@ a transform and its option), turned into a ``platform.mapping`` spec; and the pr
 file's first rows through that spec, with each column's errors, before anything is imported."""
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -264,12 +265,10 @@ def _shown(value):
     """A converted value as the importer receives it: dates in ISO form, numbers exact."""
     if value is None:
         return None
-    if hasattr(value, "isoformat"):
-        return (
-            value.isoformat(sep=" ")
-            if hasattr(value, "hour") and hasattr(value, "day")
-            else value.isoformat()
-        )
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, date | time):
+        return value.isoformat()
     return str(value)
 
 

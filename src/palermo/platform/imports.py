@@ -627,20 +627,14 @@ def _log_import(run, report: ImportReport) -> None:
 
 
 def _index_on_commit(importer: Importer, run) -> None:
-    """Records created in bulk send no signals: their search documents follow the import."""
-    if not importer.models:
-        return
+    """Records created in bulk send no signals: their search documents follow the import,
+    when it commits."""
     from . import search
 
-    reindex = getattr(search, "index_queryset", None)
-    if reindex is None:
-        return
-
-    def index():
-        for model in importer.models:
-            reindex(model._default_manager.filter(import_run=run))
-
-    transaction.on_commit(index)
+    for model in importer.models:
+        if search.is_searched(model):
+            pks = model._default_manager.filter(import_run=run).values_list("pk", flat=True)
+            search.index_on_commit(model, list(pks))
 
 
 def keep_days() -> int:

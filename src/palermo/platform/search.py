@@ -286,6 +286,11 @@ def _providers_of(model_or_provider) -> list[Provider]:
     return [p for p in PROVIDERS.values() if p.model._meta.concrete_model is model]
 
 
+def is_searched(model) -> bool:
+    """Whether a provider indexes records of ``model`` (bulk writers skip the others)."""
+    return bool(_providers_of(model))
+
+
 def index_objects(model, pks: Iterable, *, using: str = DEFAULT_DB_ALIAS) -> int:
     """Reindex these records (of ``model``, or of one ``Provider``) now, in the current
     transaction: a record that no longer exists leaves the index. For bulk writes that send no

@@ -903,6 +903,12 @@ def _parse_grid_row(
             errors.append(read)
         elif read is not None:
             dates.append((header, read))
+    return _row_actions(row_no, participant, footnotes, dates, errors, messages)
+
+
+def _row_actions(row_no, participant, footnotes, dates, errors, messages):
+    """The actions of one participant's row (HTML grid or XML), after the checks every row of
+    the depositary's table gets: at least one date, no deposit before the signature."""
     if not dates and not errors:
         errors.append(
             messages.error(
@@ -1240,28 +1246,7 @@ def _parse_xml_row(
             errors.append(read)
         else:
             dates.append((header, read))
-    if not dates and not errors:
-        errors.append(
-            messages.error(
-                row_no,
-                None,
-                gettext_noop('Participant "%(name)s" has no signature and no deposit date.'),
-                name=participant,
-            )
-        )
-    errors += _deposits_before_signature(row_no, dates, messages)
-    actions = [
-        ParsedAction(
-            row=row_no,
-            participant=participant,
-            kind=cell.kind,
-            date=cell.date,
-            footnotes=footnotes + cell.notes,
-            source_text=cell.source_text,
-        )
-        for _header, cell in dates
-    ]
-    return errors, actions
+    return _row_actions(row_no, participant, footnotes, dates, errors, messages)
 
 
 def mtdsg_number_from_filename(filename: str) -> str | None:
