@@ -180,6 +180,8 @@ TEMPLATES = [
         },
     }
 ]
+# Django's form renderer, with select boxes written in Python (platform/forms.py).
+FORM_RENDERER = "palermo.platform.forms.FormRenderer"
 
 # Database: SQLite under DATA_DIR unless PALERMO_DATABASE_URL names another (PostgreSQL).
 _default_sqlite = f"sqlite:///{DATA_DIR / 'palermo.sqlite3'}"

@@ -12,9 +12,17 @@ logged. A subclass gives ``table_class``, ``filterset_class`` and ``get_queryset
 
 import django_tables2 as tables
 from django.contrib.auth.mixins import AccessMixin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import models
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
 from django_filters.views import FilterView
+from django_tables2.columns import ManyToManyColumn
+from django_tables2.columns.linkcolumn import BaseLinkColumn
 from django_tables2.export import ExportMixin, TableExport
+from django_tables2.utils import Accessor, signature
 from django_tables2.views import SingleTableMixin
 from tablib import Dataset
 
@@ -54,10 +62,87 @@ def _title(table) -> str:
         return "Export Data"
 
 
+class _Cell:
+    """How one column's cells are rendered, worked out once per table rather than per cell.
+
+    The same steps as django-tables2's ``BoundRow.get_cell`` (the accessor, a model field's
+    ``get_FOO_display``, the column's empty values and default, ``render_FOO`` called with the
+    arguments it names, the column's link), and the same output as ``{{ cell }}`` in a template
+    (local time, localized, escaped unless safe). What is saved: ``inspect.signature`` of the
+    render method and the column look-up by name, for every cell — most of a list page's time.
+    """
+
+    __slots__ = ("bound", "column", "accessor", "render", "wants", "default", "empty", "link")
+
+    def __init__(self, bound_column):
+        self.bound = bound_column
+        self.column = bound_column.column
+        self.accessor = Accessor(bound_column.accessor)
+        self.render = bound_column.render
+        args, catch_all = signature(self.render)
+        self.wants = None if catch_all else args
+        self.default = bound_column.default
+        self.empty = self.column.empty_values
+        self.link = bound_column.link
+
+    def value(self, record) -> tuple[bool, object]:
+        """``(False, None)`` when the cell shows the column's default, else ``(True, value)``."""
+        value = None
+        penultimate, remainder = self.accessor.penultimate(record)
+        if isinstance(penultimate, models.Model):
+            try:
+                field = self.accessor.get_field(record)
+                display = getattr(penultimate, f"get_{remainder}_display", None)
+                if getattr(field, "choices", ()) and display:
+                    value, remainder = display(), None
+            except FieldDoesNotExist:
+                pass
+        if remainder:
+            try:
+                value = self.accessor.resolve(record)
+            except Exception:
+                # A link column with a fixed text needs no value (django-tables2's issue #257).
+                if isinstance(self.column, BaseLinkColumn) and self.column.text is not None:
+                    return True, None
+        if value in self.empty or (
+            isinstance(self.column, ManyToManyColumn) and not value.exists()
+        ):
+            return False, None
+        return True, value
+
+    def html(self, row, table) -> str:
+        shown, value = self.value(row.record)
+        if not shown:
+            content = self.default
+        else:
+            given = {
+                "value": value,
+                "record": row.record,
+                "column": self.column,
+                "bound_column": self.bound,
+                "bound_row": row,
+                "table": table,
+            }
+            if self.wants is None:
+                content = self.render(**given)
+            elif all(name in given for name in self.wants):
+                content = self.render(**{name: given[name] for name in self.wants})
+            else:
+                content = None
+            if self.link:
+                content = self.link(content, **given)
+        # What ``{{ cell }}`` does (django.template.base.render_value_in_context).
+        content = localize(template_localtime(content))
+        if not isinstance(content, str):
+            content = str(content)
+        return conditional_escape(content)
+
+
 class PalermoTable(tables.Table):
-    """A table rendered by ``platform/table.html``: htmx sort and page links, and a lean body loop
-    (rendered cells only). Per-cell ``attrs`` and ``row_attrs`` are not rendered there; a table
-    that needs them sets ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
+    """A table rendered by ``platform/table.html``: htmx sort and page links, and a lean body
+    (``body_html``: rendered cells only, each column's rendering worked out once). Per-cell
+    ``attrs`` and ``row_attrs`` are not rendered there; a table that needs them sets
+    ``template_name = "django_tables2/table.html"`` in its ``Meta``."""
 
     class Meta:
         template_name = "platform/table.html"
@@ -66,6 +151,15 @@ class PalermoTable(tables.Table):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user  # the reader, for cells that depend on what they may see
+
+    def body_html(self):
+        """The ``<tr>`` rows of the page shown, as one safe string ("" when there are none)."""
+        cells = [_Cell(column) for column in self.columns]
+        rows = []
+        for i, row in enumerate(self.paginated_rows):
+            tds = "".join(f"<td>{cell.html(row, self)}</td>" for cell in cells)
+            rows.append(f'<tr class="{"odd" if i % 2 else "even"}">{tds}</tr>')
+        return mark_safe("".join(rows))
 
 
 class PermissionMixin(AccessMixin):

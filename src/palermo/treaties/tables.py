@@ -1,3 +1,5 @@
+from urllib.parse import quote
+
 import django_tables2 as tables
 from django.db.models import Case, F, Value, When
 from django.db.models.functions import Coalesce, NullIf
@@ -29,16 +31,24 @@ class StatusTable(PalermoTable):
 
     def render_name(self, value, record):
         # The link by hand rather than linkify=, whose per-cell machinery (attribute dicts, the
-        # URL callable's signature inspected) cost more than the rest of the row.
-        return format_html(
-            '<a href="{}">{}</a>', reverse("core:participant", args=[record["code"]]), value
-        )
+        # URL callable's signature inspected) cost more than the rest of the row; and the URL
+        # reversed once per table, the code put in its place per row.
+        if not hasattr(self, "_profile_url"):
+            self._profile_url = reverse("core:participant", args=["__code__"])
+        url = self._profile_url.replace("__code__", quote(record["code"]))
+        return format_html('<a href="{}">{}</a>', url, value)
 
     def value_name(self, value):
         return value
 
     def render_status(self, value):
-        return format_html('<span class="status status-{}">{}</span>', value, Status(value).label)
+        # A handful of statuses: each label translated and formatted once per table.
+        shown = self.__dict__.setdefault("_status_html", {})
+        if value not in shown:
+            shown[value] = format_html(
+                '<span class="status status-{}">{}</span>', value, Status(value).label
+            )
+        return shown[value]
 
     def render_in_force_from(self, value):
         return value.isoformat()
