@@ -56,3 +56,14 @@ def test_a_required_field_left_out_is_refused_before_writing():
     with pytest.raises(ValueError, match="paid_at has no default"):
         BulkInsert(Payment, ("amount", "currency", "payer", "payee"))
     assert not Payment.objects.exists()
+
+
+def test_a_bulk_insert_advances_the_datasets_computed_from_its_model():
+    from palermo.platform.computed import register_dataset
+
+    dataset = register_dataset("test-bulk-payments", inputs=["examples.Payment"])
+    run = ImportRun.objects.create(importer="example-payments", file_name="x.csv")
+    before = dataset.version()
+    row = (datetime(2024, 3, 5, tzinfo=UTC), Decimal("1"), "EUR", "Anna", "ACME", run.pk, 2)
+    BulkInsert(Payment, FIELDS).write([row])
+    assert dataset.version() != before  # so a result cached before the write is never served

@@ -297,3 +297,13 @@ def test_records_an_import_creates_in_bulk_are_found_by_site_search(
         assert found.get("test-payments") == 3
     finally:
         del search.PROVIDERS[provider.key]
+
+
+def test_an_import_advances_the_datasets_computed_from_its_records(monkeypatch):
+    from palermo.platform import bulk, computed
+
+    dataset = computed.register_dataset("test-import-payments", inputs=["examples.Payment"])
+    monkeypatch.setattr(bulk, "advance_for", lambda *models, using=None: None)  # only the import
+    before = dataset.version()
+    run_import("example-payments", "march.csv", payments_csv(3), acting_user=system_user())
+    assert dataset.version() != before

@@ -46,8 +46,15 @@ MEDIA = "media"
 DUMP_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 #: Filled by ``palermo migrate`` on an empty database, so their rows do not make it "hold data".
+#: ``platform_dataversion``: the versions of the computed results (``platform.computed``).
 BOOKKEEPING_TABLES = frozenset(
-    {"django_migrations", "django_content_type", "auth_permission", "django_session"}
+    {
+        "django_migrations",
+        "django_content_type",
+        "auth_permission",
+        "django_session",
+        "platform_dataversion",
+    }
 )
 #: Tables rebuilt from the others (the search index): not "data" a site holds.
 DERIVED_PREFIXES = ("searchindex_",)
@@ -547,11 +554,20 @@ def _replace_media(source: Path, media_root: Path) -> None:
 
 
 def _forget_old_database() -> None:
-    """Close every connection and drop caches of rows that may have changed underneath."""
+    """Close every connection and drop caches of rows that may have changed underneath.
+
+    Computed results need no more: the restored database brings back the data versions of
+    its own rows (``platform.computed``), random tokens that name exactly those rows, so a
+    result cached for the database that was replaced is never found under them. This
+    process's memory of them is dropped all the same, as of no further use.
+    """
     from django.contrib.contenttypes.models import ContentType
+
+    from palermo.platform.computed import forget_local
 
     connections.close_all()
     ContentType.objects.clear_cache()
+    forget_local()
 
 
 def _migration_differences(connection) -> tuple[list[str], list[str]]:

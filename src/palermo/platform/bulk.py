@@ -2,7 +2,8 @@
 records. ``BulkInsert(model, fields)`` takes tuples of Python values in the order of ``fields``
 and writes them with one prepared statement per batch (``executemany`` on SQLite, ``COPY`` on
 PostgreSQL), converting each value once with its field's own ``get_db_prep_save``: no model
-instance is built, no signal is sent, nothing is validated (the importer validates each row
+instance is built, no signal is sent (the datasets of ``platform.computed`` the model is an
+input of are advanced after each write all the same), nothing is validated (the importer validates each row
 before it adds it). Fields not given get their default as a model instance would (evaluated per row when
 callable); a field without one must be given.
 
@@ -14,6 +15,8 @@ from collections.abc import Iterable, Sequence
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import NOT_PROVIDED, CharField, IntegerField, TextField
+
+from .computed import advance_for
 
 
 class BulkInsert:
@@ -106,4 +109,6 @@ class BulkInsert:
                 cursor.executemany(
                     f"INSERT INTO {self.table} ({self.column_sql}) VALUES ({marks})", rows
                 )
+        # No signal was sent: the datasets computed from this model change with this write.
+        advance_for(self.model, using=self.connection.alias)
         return len(rows)

@@ -38,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import computed
 from .audit import audited
 from .choices import ImportStatus
 from .jobs import JobCancelled, Progress, job_handler
@@ -499,6 +500,9 @@ def run_import(
                 else:
                     _log_import(run, report)
                     _index_on_commit(importer, run)
+                    # Bulk writes send no signals: what is computed from the records changes
+                    # with this transaction (platform.computed).
+                    computed.advance_for(*importer.models)
     except ImportAbort:
         report.discard_counts()
     except ValidationError as exc:

@@ -1,5 +1,5 @@
-"""The mechanism's own records: grants on single objects, the log of reads, background jobs
-and notifications.
+"""The mechanism's own records: grants on single objects, the log of reads, background jobs,
+notifications, imports and the versions of the data computed results derive from.
 
 No domain data lives here; modules point at these through the policies (``member(...)``) and
 the shared read path (``audit.record_reads``).
@@ -335,3 +335,26 @@ class ImportedRecord(models.Model):
 
     class Meta:
         abstract = True
+
+
+class DataVersion(models.Model):
+    """The version of one named dataset (``platform.computed``): a random token replaced, in
+    the same transaction, by every write that changes the dataset's inputs.
+
+    Random rather than a counter so that a token never comes back: a rolled-back write, a
+    restored backup or another site's database cannot meet results cached for other data.
+    Read and written with plain SQL by ``computed`` (one primary-key read per request, no model
+    signals, no audit entry); ``changed`` is for the operator, not for the mechanism.
+    """
+
+    name = models.CharField(_("dataset"), max_length=60, primary_key=True)
+    token = models.BigIntegerField(_("version"))
+    changed = models.DateTimeField(_("changed"))
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self):
+        return f"{self.name} @ {self.token:x}"

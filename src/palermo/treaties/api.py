@@ -6,6 +6,7 @@ from datetime import date
 from django.shortcuts import get_object_or_404
 from ninja import Path, Query, Router, Schema
 from ninja import Status as Reply
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -15,14 +16,23 @@ from palermo.core.models import Participant
 from palermo.core.permissions import require
 from palermo.platform.access import PUBLIC, allow, declare_api
 from palermo.platform.api import ErrorOut, Pagination, RowId
+from palermo.platform.pages import cached_response, register_cached_page
 from palermo.platform.policies import restrict
 
 from . import services
 from .choices import ActionKind, Status
 from .models import Article, Declaration, Instrument, TreatyAction
-from .queries import get_engine, status_rows
+from .module import TREATY_DATA
+from .queries import NO_ACTION, TreatyResults, get_engine, status_rows
 
 router = Router(tags=["treaties"])
+
+
+def public_read(name: str, sample: str):
+    """A public read computed from the treaty data: its response is kept per data version
+    (``platform.pages.cached_response``; ``sample`` is an address the tests call it by)."""
+    return decorate_view(cached_response(TREATY_DATA, register_cached_page(name, sample)))
+
 
 InstrumentCode = Path[
     str,
@@ -308,11 +318,12 @@ def _partial(instrument: Instrument, on: date) -> bool:
 
 
 @router.get("/counts", response={200: CountsOut, 404: ErrorOut}, auth=READ)
+@public_read("treaties.counts-api", "/api/treaties/counts?instrument=UNTOC&on=2010-07-13")
 def counts(request, instrument: str = "UNTOC", on: date | None = None):
     """How many parties, contracting States and signatories an instrument has on a date."""
     inst = _instrument(instrument)
     on = on or date.today()
-    c = get_engine().counts(inst.code, on)
+    c = TreatyResults().counts(inst.code, on)
     return {
         "instrument": inst.code,
         "on": on,
@@ -325,6 +336,7 @@ def counts(request, instrument: str = "UNTOC", on: date | None = None):
 
 
 @router.get("/timeline", response={200: list[CountsOut], 404: ErrorOut}, auth=READ)
+@public_read("treaties.timeline-api", "/api/treaties/timeline?instrument=TIP")
 def timeline(request, instrument: str = "UNTOC"):
     """Counts on every date on which they change (a step function)."""
     inst = _instrument(instrument)
@@ -338,11 +350,12 @@ def timeline(request, instrument: str = "UNTOC"):
             "denounced": c.denounced,
             "partial_data": _partial(inst, d),
         }
-        for d, c in get_engine().timeline(inst.code)
+        for d, c in TreatyResults().timeline(inst.code)
     ]
 
 
 @router.get("/status", response={200: list[StatusRowOut], 404: ErrorOut}, auth=READ)
+@public_read("treaties.status-api", "/api/treaties/status?instrument=UNTOC&on=2010-07-13&page=2")
 @paginate(Pagination, page_size=50)
 def status(request, filters: Query[StatusQuery]):
     """Every participant's status towards one instrument on a date (default today)."""
@@ -351,22 +364,25 @@ def status(request, filters: Query[StatusQuery]):
     if filters.group:
         qs = qs.filter(regional_group__code=filters.group)
     on = filters.on or date.today()
+    results = TreatyResults()
     if filters.status:
-        return [r for r in status_rows(inst, on, qs) if r["status"] == filters.status]
-    return StatusPage(inst, on, qs)
+        rows = status_rows(inst, on, qs, results)
+        return [r for r in rows if r["status"] == filters.status]
+    return StatusPage(inst, on, qs, results)
 
 
 class StatusPage:
     """Rows computed only for the page the paginator slices out (counted in SQL)."""
 
-    def __init__(self, instrument, on, queryset):
+    def __init__(self, instrument, on, queryset, results):
         self.instrument, self.on, self.queryset = instrument, on, queryset
+        self.results = results
 
     def __len__(self):
         return self.queryset.count()
 
     def __getitem__(self, window: slice):
-        return status_rows(self.instrument, self.on, self.queryset[window])
+        return status_rows(self.instrument, self.on, self.queryset[window], self.results)
 
 
 @router.get("/participants/{code}", response=dict, auth=READ)
@@ -374,15 +390,15 @@ def participant_profile(request, code: ParticipantCode, on: date | None = None):
     """One participant across all instruments: status on a date, dates, refusals."""
     participant = _participant(code)
     on = on or date.today()
-    engine = get_engine()
-    histories = {h.instrument: h for h in engine.history(participant.code)}
+    results = TreatyResults()
+    histories = {h.instrument: h for h in results.engine().history(participant.code)}
     result = []
     for inst in Instrument.objects.order_by("order"):
         history = histories.get(inst.code)
         result.append(
             {
                 "instrument": inst.code,
-                "status": engine.status(participant.code, inst.code, on).value,
+                "status": results.status(participant.code, inst.code, on),
                 "signature": history.signature if history else None,
                 "consent": {"kind": history.consent.kind.value, "date": history.consent.date}
                 if history and history.consent
@@ -394,16 +410,17 @@ def participant_profile(request, code: ParticipantCode, on: date | None = None):
 
 
 @router.get("/map", response={200: dict, 404: ErrorOut}, auth=READ)
+@public_read("treaties.map-api", "/api/treaties/map?instrument=UNTOC&on=2010-07-13")
 def map_values(request, instrument: str = "UNTOC", on: date | None = None):
     """Status by UN M49 code, for drawing a map."""
     inst = _instrument(instrument)
     on = on or date.today()
-    engine = get_engine()
+    statuses = TreatyResults().statuses(inst.code, on)
     values = {}
     for code, m49 in Participant.objects.exclude(m49_code="").values_list("code", "m49_code"):
-        s = engine.status(code, inst.code, on)
+        s = statuses.get(code, NO_ACTION)[0]
         if s != Status.NONE:
-            values[m49] = s.value
+            values[m49] = s
     return {"instrument": inst.code, "on": on, "values": values}
 
 

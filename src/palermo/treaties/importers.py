@@ -27,6 +27,7 @@ from palermo.platform.imports import Importer, ImportReport, Row, read_table, re
 from . import parsers
 from .engine import Action, ActionKind
 from .models import Instrument, TreatyAction
+from .module import TREATY_DATA
 from .queries import build_engine
 
 _MTDSG = re.compile(r"XVIII-12(?:-([abc]))?\b", re.IGNORECASE)
@@ -316,7 +317,8 @@ class TreatyActionImporter(Importer):
 
     def write(self, items, report, *, acting_user, progress):
         """New actions in one bulk insert, each pointing to this import and its row; precise
-        kinds replacing vague ones in one bulk update. The import is one audit entry."""
+        kinds replacing vague ones in one bulk update. The import is one audit entry, and one
+        new version of the treaty data."""
         progress.set_total(len(items), _("Writing"))
         source = report.options["source_label"]
         now = timezone.now()
@@ -349,6 +351,9 @@ class TreatyActionImporter(Importer):
                 created.append(self.stamp(action, report, row.number))
         TreatyAction.objects.bulk_create(created, batch_size=500)
         TreatyAction.objects.bulk_update(updated, UPDATED_FIELDS, batch_size=500)
+        if created or updated:
+            # Bulk writes send no signal: the treaty results change with this transaction.
+            TREATY_DATA.advance()
         report.created += len(created)
         report.updated += len(updated)
 

@@ -1,7 +1,9 @@
-"""What Treaties plugs into the platform: its navigation, home card and State-profile panel."""
+"""What Treaties plugs into the platform: its navigation, home card, State-profile panel,
+reference data and the dataset its computed results are cached under."""
 
 from django.utils.translation import gettext_lazy as _
 
+from palermo.platform.computed import register_dataset
 from palermo.platform.registry import (
     DataLoader,
     HomeCard,
@@ -12,6 +14,15 @@ from palermo.platform.registry import (
     register_nav,
     register_profile_panel,
     register_reference_data,
+)
+
+#: What every status, count, timeline and the rule engine are computed from. Participants are an
+#: input because the engine reads their kind (a REIO's instrument is not counted toward entry
+#: into force) and names them in its messages. Writes that send no signal (the importer's bulk
+#: writes) advance it themselves.
+TREATY_DATA = register_dataset(
+    "treaties",
+    inputs=["treaties.TreatyAction", "treaties.Instrument", "core.Participant"],
 )
 
 register_nav(

@@ -159,9 +159,10 @@ def update_instrument_facts(
 
 
 def check_action(action: engine.Action) -> None:
-    """Raise ValidationError with the rule engine's reason if the action would be refused."""
-    engine = build_engine()
-    refusal = engine.validate(action)
+    """Raise ValidationError with the rule engine's reason if the action would be refused.
+    A fresh engine (from the cached inputs): ``validate`` uses the engine's working state, so
+    the one shared by a process's threads is not used for it."""
+    refusal = build_engine().validate(action)
     if refusal is not None:
         raise ValidationError(refusal.reason)
 

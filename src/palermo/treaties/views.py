@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -19,13 +19,14 @@ from django_tables2.views import SingleTableMixin
 
 from palermo.core.models import Participant
 from palermo.platform.exports import SafeTableExport
+from palermo.platform.pages import cached_render, register_cached_page
 from palermo.platform.policies import restrict
 
 from . import services
 from .choices import STATUS_COLORS, ActionKind, Status
 from .forms import DeclarationForm, InstrumentFactsForm, StatusFilterForm, TreatyActionForm
 from .models import Article, Declaration, Instrument, TreatyAction
-from .queries import get_engine, instruments, status_rows
+from .queries import NO_ACTION, TreatyResults, instruments, status_rows
 from .tables import DatabaseStatusRows, StatusTable
 
 
@@ -61,15 +62,15 @@ def _partial_notice(instrument_list):
 
 
 def instrument_list(request):
-    engine = get_engine()
-    today = date.today()
+    results = TreatyResults()
+    engine = results.engine()
     items = []
     for instrument in instruments().prefetch_related("snapshots"):
         snapshot = next(iter(instrument.snapshots.all()), None)
         items.append(
             {
                 "instrument": instrument,
-                "counts": engine.counts(instrument.code, today),
+                "counts": results.counts(instrument.code, results.today),
                 "entry_into_force": engine.entry_into_force(instrument.code),
                 "derived": engine.derived_entry_into_force(instrument.code),
                 "discrepancy": next(
@@ -115,7 +116,8 @@ def instrument_detail(request, code):
                     "title": mark_safe(_highlight(article.title, query)),
                 }
             )
-    engine = get_engine()
+    treaty = TreatyResults()
+    engine = treaty.engine()
     context = {
         "instrument": instrument,
         "articles": articles,
@@ -126,7 +128,7 @@ def instrument_detail(request, code):
         "discrepancy": next(
             (d for d in engine.discrepancies if d.instrument == instrument.code), None
         ),
-        "counts": engine.counts(instrument.code, date.today()),
+        "counts": treaty.counts(instrument.code, treaty.today),
     }
     if request.htmx and request.htmx.target == "search-results":
         return render(request, "treaties/instrument_detail.html#search", context)
@@ -170,6 +172,11 @@ def article_detail(request, code, number):
     )
 
 
+PARTICIPANTS_PAGE = register_cached_page(
+    "treaties.participants", "/treaties/participants/?instrument=UNTOC&on=2010-07-13"
+)
+
+
 class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
     """Every participant with its status towards one instrument on a chosen date."""
 
@@ -188,32 +195,51 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
             self._form.is_valid()
         return self._form
 
+    content_template = "treaties/participant_list_content.html"
+
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get(self.export_trigger_param)
         if self.export_class.is_valid_format(export_format):
             # Straight to the export: the page's context would build every row a second time.
             return self.create_export(export_format)
-        return super().get(request, *args, **kwargs)
+        # The content is the same for every reader: rendered once per data version, query and
+        # language, and only the page around it (navigation, user, language form) per request.
+        partial = request.htmx and not request.htmx.boosted
+        content = cached_render(
+            request,
+            self.get_results().data,
+            PARTICIPANTS_PAGE,
+            f"{self.content_template}#results" if partial else self.content_template,
+            self.public_context,
+        )
+        if partial:
+            return HttpResponse(content)
+        return render(request, self.template_name, {"content": content})
 
-    def get_engine(self):
-        """One engine (and one data-version query) for the rows and the counts."""
-        if not hasattr(self, "_engine"):
-            self._engine = get_engine()
-        return self._engine
+    def public_context(self, public):
+        """The content's context, computed for ``public`` (an anonymous visitor's request)."""
+        self.request = public
+        return self.get_context_data()
+
+    def get_results(self):
+        """One read of the data's version for the rows and the counts."""
+        if not hasattr(self, "_results"):
+            self._results = TreatyResults()
+        return self._results
 
     def get_table_data(self):
         form = self.get_form()
         data = form.cleaned_data
         participants = form.filter_participants(Participant.objects.all())
-        instrument, on, engine = data["instrument"], data["on"], self.get_engine()
+        instrument, on, results = data["instrument"], data["on"], self.get_results()
         sort = OrderBy(self.request.GET.get("sort") or StatusTable._meta.order_by[0]).bare
         if not data.get("status") and sort in DatabaseStatusRows.SORTABLE:
             # Sorted and paginated in SQL: rows are built for the page shown only.
             return DatabaseStatusRows(
                 participants.select_related(None),
-                lambda page: status_rows(instrument, on, page, engine),
+                lambda page: status_rows(instrument, on, page, results),
             )
-        rows = status_rows(instrument, on, participants, engine)
+        rows = status_rows(instrument, on, participants, results)
         if data.get("status"):
             rows = [r for r in rows if r["status"] == data["status"]]
         return rows
@@ -221,11 +247,6 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
     def get_export_filename(self, export_format):
         data = self.get_form().cleaned_data
         return f"palermo-status-{data['instrument'].code}-{data['on']}.{export_format}"
-
-    def get_template_names(self):
-        if self.request.htmx and not self.request.htmx.boosted:
-            return [f"{self.template_name}#results"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -235,13 +256,12 @@ class StatusListView(ExportMixin, SingleTableMixin, TemplateView):
         # to decide on its `required` attribute (iter(): without a COUNT first).
         instrument = form.fields["instrument"]
         instrument.choices = list(iter(instrument.choices))
-        engine = self.get_engine()
         context.update(
             form=form,
             filter=form,
             instrument=data["instrument"],
             on=data["on"],
-            counts=engine.counts(data["instrument"].code, data["on"]),
+            counts=self.get_results().counts(data["instrument"].code, data["on"]),
             export_formats=self.export_formats,
             title=_("Participants"),
             partial=_partial_notice([data["instrument"]]),
@@ -261,7 +281,8 @@ def participant_panel(request, participant):
     form = StatusFilterForm(request.GET or {})
     form.is_valid()
     on = form.cleaned_data.get("on") or date.today()
-    engine = get_engine()
+    results = TreatyResults()
+    engine = results.engine()
     all_instruments = list(instruments())
     by_code = {i.code: i for i in all_instruments}
     actions = {}
@@ -273,7 +294,7 @@ def participant_panel(request, participant):
             {
                 "instrument": by_code.get(history.instrument),
                 "history": history,
-                "status": Status(engine.status(participant.code, history.instrument, on)),
+                "status": Status(results.status(participant.code, history.instrument, on)),
                 "consent_kind": ActionKind(history.consent.kind).label if history.consent else "",
                 "actions": actions.get(history.instrument, []),
             }
@@ -310,15 +331,16 @@ def _chosen(request):
 
 def world_map(request):
     form, instrument, on = _chosen(request)
-    engine = get_engine()
+    results = TreatyResults()
+    statuses = results.statuses(instrument.code, on)
     participants = list(Participant.objects.exclude(m49_code=""))
     values, labels, links = {}, {}, {}
     for p in participants:
-        status = engine.status(p.code, instrument.code, on)
+        status = statuses.get(p.code, NO_ACTION)[0]
         labels[p.m49_code] = p.localized_name
         links[p.m49_code] = reverse("core:participant", args=[p.code])
         if status != Status.NONE:
-            values[p.m49_code] = status.value
+            values[p.m49_code] = status
     categories = [
         {"key": s.value, "label": str(s.label), "color": STATUS_COLORS[s]}
         for s in (Status.PARTY, Status.CONTRACTING, Status.SIGNATORY, Status.DENOUNCED)
@@ -337,17 +359,17 @@ def world_map(request):
                 "links": links,
             },
             "topojson": static("vendor/countries-110m.json"),
-            "counts": engine.counts(instrument.code, on),
+            "counts": results.counts(instrument.code, on),
             "partial": _partial_notice([instrument]),
         },
     )
 
 
 def timeline(request):
-    engine = get_engine()
+    results = TreatyResults()
     series = []
     for instrument in instruments():
-        points = engine.timeline(instrument.code)
+        points = results.timeline(instrument.code)
         series.append({"instrument": instrument, "points": points})
     # One label axis for all instruments: every date on which any count changes, and today,
     # so each step line runs to the present.

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.core.models import Participant
 from palermo.treaties.choices import Status
 from palermo.treaties.models import Instrument
-from palermo.treaties.queries import get_engine, status_rows
+from palermo.treaties.queries import TreatyResults, status_rows
 
 
 class Command(BaseCommand):
@@ -42,13 +42,13 @@ class Command(BaseCommand):
         except ValueError:
             raise CommandError(f"--on “{options['on']}” is not a date (use YYYY-MM-DD).") from None
         participants = Participant.objects.in_region(options["region"]).order_by("name")
-        engine = get_engine()
-        rows = status_rows(instrument, on, participants, engine)
+        results = TreatyResults()
+        rows = status_rows(instrument, on, participants, results)
         if options["status"]:
             rows = [r for r in rows if r["status"] == options["status"]]
         elif not options["all"]:
             rows = [r for r in rows if r["status"] != Status.NONE]
-        counts = engine.counts(instrument.code, on)
+        counts = results.counts(instrument.code, on)
         # Complete on that date: every action recorded, or the table's date not passed yet.
         until = instrument.actions_complete_until
         complete = instrument.actions_complete or bool(until and on <= until)
