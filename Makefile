@@ -15,11 +15,12 @@ $(BIN)/palermo: pyproject.toml
 
 install: $(BIN)/palermo
 
-# Fonts for PDFs (Arabic: DejaVu; Chinese: Noto CJK) and Chromium for the browser tests.
+# Fonts for PDFs (Arabic: DejaVu; Chinese: Noto CJK), Chromium for the browser tests, wrk for
+# the load benchmark.
 system-deps:
 	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-dejavu-core gettext >/dev/null; \
-	else echo "Install chromium, fonts-noto-cjk, fonts-dejavu-core and gettext with your package manager."; fi
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk fonts-dejavu-core gettext wrk >/dev/null; \
+	else echo "Install chromium, fonts-noto-cjk, fonts-dejavu-core, gettext and wrk with your package manager."; fi
 
 demo: install
 	$(BIN)/palermo demo
@@ -50,6 +51,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/load_bench.py
 
 clean:
 	rm -rf var .pytest_cache

@@ -490,7 +490,7 @@ def report(results: list[dict], info: dict, skipped_postgres: bool, seconds: flo
 DOC_INTRO = """\
 # Benchmarks
 
-`make bench` runs three scripts, each against a named peer in the same run, and each rewrites its
+`make bench` runs four scripts, each against a named peer in the same run, and each rewrites its
 own section of this file:
 
 * `bench/run.py` — the participant list (the page, its CSV export and the API) at full size and
@@ -500,6 +500,9 @@ own section of this file:
   against DuckDB's `read_csv` into a table of the same rows (section *Imports*).
 * `bench/search_bench.py` — site search over 1,000,000 synthetic multilingual documents, against
   the backend's raw full-text query (section *Search*).
+* `bench/load_bench.py` — the key pages and API lists served by `palermo serve` under 1, 5 and
+  20 concurrent clients (wrk), against a hello-world view of the same server in the same run,
+  before (the landed baseline) and after (section *Load*).
 
 With `PALERMO_BENCH_DATABASE_URL=postgres://…` each is repeated on a throwaway PostgreSQL
 database. The machines are small and shared: compare ratios, not absolute times.

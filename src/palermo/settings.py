@@ -187,7 +187,11 @@ FORM_RENDERER = "palermo.platform.forms.FormRenderer"
 _default_sqlite = f"sqlite:///{DATA_DIR / 'palermo.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("PALERMO_DATABASE_URL", _default_sqlite), conn_max_age=60
+        os.environ.get("PALERMO_DATABASE_URL", _default_sqlite),
+        conn_max_age=60,
+        # A connection the server dropped is replaced, not answered with a 500 (measured in
+        # docs/operating.md: gunicorn workers keep theirs between requests).
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -231,7 +235,8 @@ PASSWORD_RESET_TIMEOUT = env_int("PALERMO_PASSWORD_RESET_HOURS", 24, minimum=1) 
 # account or from that address. Every failure during the lock restarts it. A success does not
 # wipe the count (or one valid account would let a guesser reset the address's count). The lock
 # ends by itself, with `palermo unlock-signin`, or, for an account, when its password is reset
-# by e-mail. The address is REMOTE_ADDR, which Waitress fills from the trusted proxy's
+# by e-mail. The address is REMOTE_ADDR, which the server (gunicorn or Waitress, with the same
+# proxy-header code) fills from the trusted proxy's
 # X-Forwarded-For (see `palermo serve`); a client cannot choose it.
 AXES_FAILURE_LIMIT = env_int("PALERMO_SIGNIN_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("PALERMO_SIGNIN_LOCK_MINUTES", 15, minimum=1))

@@ -1,17 +1,20 @@
 """`palermo serve` in production mode behind a real TLS-terminating proxy, over real sockets.
 
-A fresh site (its own data directory, SQLite, migrated, static files collected) is served by
-Waitress in a subprocess on a free loopback port. In front of it runs a small reverse proxy
-written here, like nginx's ``proxy_pass`` with ``X-Forwarded-Proto https`` and
-``$proxy_add_x_forwarded_for``: it connects to Waitress from 127.0.0.2, the address Palermo is
-told to trust. Requests made straight to Waitress come from 127.0.0.1, an untrusted client.
-Every wait is bounded and both servers are stopped whatever happens.
+A fresh site (its own data directory, SQLite, migrated, static files collected) is served in a
+subprocess on a free loopback port, once by each server `palermo serve` can start: gunicorn
+(the default where processes fork) and Waitress (`--single`). The guarantees are the same for
+both. In front runs a small reverse proxy written here, like nginx's ``proxy_pass`` with
+``X-Forwarded-Proto https`` and ``$proxy_add_x_forwarded_for``: it connects to the server from
+127.0.0.2, the address Palermo is told to trust. Requests made straight to the server come
+from 127.0.0.1, an untrusted client. Every wait is bounded and both servers are stopped
+whatever happens.
 """
 
 import http.client
 import os
 import re
 import secrets
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -38,6 +41,8 @@ HOP_BY_HOP = {
     "content-length",
 }
 TIMEOUT = 20
+# The servers `palermo serve` chooses between, and the options that choose each.
+SERVERS = {"gunicorn": [], "waitress": ["--single"]}
 
 
 def free_port() -> int:
@@ -65,7 +70,7 @@ def palermo(*args) -> list[str]:
 
 
 class Forwarder(BaseHTTPRequestHandler):
-    """A reverse proxy that has terminated TLS: forwards to Waitress and says so."""
+    """A reverse proxy that has terminated TLS: forwards to Palermo and says so."""
 
     upstream: tuple[str, int]
 
@@ -117,48 +122,96 @@ def wait_for_port(port: int, process: subprocess.Popen, log) -> None:
 
 
 def stop(process: subprocess.Popen) -> None:
+    """SIGTERM, as systemd stops it; gunicorn then lets its workers finish (seconds on a busy
+    machine) before it exits."""
     if process.poll() is None:
         process.terminate()
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=45)
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp("palermo-production")
-    env = production_env(data_dir, PALERMO_TRUSTED_PROXY=PROXY_ADDRESS)
-    for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
-        done = subprocess.run(
-            palermo(*command), env=env, capture_output=True, text=True, timeout=180
-        )
-        assert done.returncode == 0, done.stderr
+_prepared = {}
+
+
+def prepared_site(tmp_path_factory, name: str):
+    """A new data directory holding a migrated site with its static files collected, copied
+    from one prepared once per test run (migrating takes seconds; copying, none)."""
+    if "template" not in _prepared:
+        template = tmp_path_factory.mktemp("palermo-prepared")
+        for command in (["migrate", "--noinput"], ["collectstatic", "--noinput"]):
+            done = subprocess.run(
+                palermo(*command),
+                env=production_env(template),
+                capture_output=True,
+                text=True,
+                timeout=180,
+            )
+            assert done.returncode == 0, done.stderr
+        _prepared["template"] = template
+    data_dir = tmp_path_factory.mktemp(name) / "site"
+    shutil.copytree(_prepared["template"], data_dir)
+    return data_dir
+
+
+def start_serve(data_dir, *args, env=None, **popen):
+    """`palermo serve` on a free port, its output in ``serve.log``; returns (process, port)."""
     port = free_port()
     log = data_dir / "serve.log"
     with open(log, "w") as out:
-        server = subprocess.Popen(
-            palermo("serve", "--no-worker", "--host", "127.0.0.1", "--port", str(port)),
-            env=env,
+        process = subprocess.Popen(
+            palermo("serve", "--host", "127.0.0.1", "--port", str(port), *args),
+            env=env or production_env(data_dir, PALERMO_TRUSTED_PROXY=PROXY_ADDRESS),
             stdout=out,
             stderr=subprocess.STDOUT,
+            **popen,
         )
+    try:
+        wait_for_port(port, process, log)
+    except BaseException:
+        stop(process)
+        raise
+    return process, port
+
+
+@pytest.fixture(scope="module", params=sorted(SERVERS))
+def site(request, tmp_path_factory):
+    data_dir = prepared_site(tmp_path_factory, f"palermo-production-{request.param}")
+    server, port = start_serve(data_dir, "--no-worker", *SERVERS[request.param])
     proxy = None
     try:
-        wait_for_port(port, server, log)
         handler = type("ToPalermo", (Forwarder,), {"upstream": ("127.0.0.1", port)})
         proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         proxy.daemon_threads = True
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         yield SimpleNamespace(
-            app_port=port, proxy_port=proxy.server_address[1], data_dir=data_dir, log=log
+            app_port=port,
+            proxy_port=proxy.server_address[1],
+            data_dir=data_dir,
+            log=data_dir / "serve.log",
+            server=request.param,
         )
     finally:
         if proxy is not None:
             proxy.shutdown()
             proxy.server_close()
         stop(server)
+
+
+def wait_for_output(log, text: str) -> str:
+    """The server's output once it contains ``text`` (bounded wait: gunicorn prints its line
+    just after it starts listening)."""
+    deadline = time.monotonic() + TIMEOUT
+    while text not in (output := log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return output
+
+
+def test_each_server_says_what_it_started(site):
+    banner = {"gunicorn": " with gunicorn, ", "waitress": " with Waitress, 1 process"}
+    assert banner[site.server] in wait_for_output(site.log, banner[site.server])
 
 
 def request(port, method, path, headers=None, body=None):
@@ -211,6 +264,22 @@ def test_pages_through_the_trusted_proxy_are_served_as_https(site):
     assert response.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert cookies_of(response)["csrftoken"]["secure"] is True
     assert request(site.proxy_port, "GET", "/accounts/login/").status == 200
+
+
+def test_static_files_are_served_compressed_and_cached_for_good(site):
+    """WhiteNoise, after collectstatic in production: file names carry a hash of the content,
+    so a browser may keep them forever; text files are sent compressed."""
+    page = request(site.proxy_port, "GET", "/")
+    stylesheet = re.search(r'href="(/static/[^"]+\.[0-9a-f]{12}\.css)"', page.text).group(1)
+    response = request(site.proxy_port, "GET", stylesheet, headers={"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert response.headers["Content-Type"].startswith("text/css")
+    cache = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"max-age=315360000", "immutable"} <= cache
+    plain = request(site.proxy_port, "GET", stylesheet)
+    assert plain.status == 200 and "Content-Encoding" not in plain.headers
+    assert len(plain.text) > 0
 
 
 def test_a_direct_request_forging_https_is_not_believed(site):

@@ -33,4 +33,4 @@ class Command(BaseCommand):
             for line in notes:
                 self.stdout.write(line)
         if not options["no_serve"]:
-            call_command("serve", port=options["port"])
+            call_command("serve", port=options["port"], single=True)  # one process: a laptop

@@ -1,61 +1,41 @@
-import ipaddress
-
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
+from palermo.core import server
 from palermo.platform.jobs import start_embedded_worker
-
-
-def trusted_proxy_options(address: str | None, headers: list[str]) -> dict:
-    """Waitress's options for a TLS-terminating proxy at ``address``.
-
-    From that one address Waitress believes the forwarded ``headers``: X-Forwarded-Proto makes
-    the request HTTPS (so production's redirect to HTTPS, secure cookies and HSTS work), and
-    X-Forwarded-For gives the client's address (so sign-in throttling and the audit trail see
-    the person, not the proxy; with one proxy, the last address it appended). From every other
-    client those headers are deleted before Django sees them, so nobody can claim HTTPS or
-    another address by writing them.
-    """
-    options = {"clear_untrusted_proxy_headers": True}
-    if not address:
-        return options
-    if address == "*":
-        raise CommandError(
-            "A trusted proxy of '*' would let any client claim HTTPS and any address: give the "
-            "one address the proxy connects from."
-        )
-    try:
-        ipaddress.ip_address(address)
-    except ValueError:
-        raise CommandError(f"The trusted proxy must be an IP address, not “{address}”.") from None
-    from waitress.adjustments import KNOWN_PROXY_HEADERS
-
-    wanted = {h.strip().lower() for h in headers if h.strip()}
-    if unknown := wanted - KNOWN_PROXY_HEADERS:
-        raise CommandError(
-            f"Unknown proxy header(s) {', '.join(sorted(unknown))}; Waitress knows "
-            f"{', '.join(sorted(KNOWN_PROXY_HEADERS))}."
-        )
-    if not wanted:
-        raise CommandError("Name the headers to believe from the proxy (--trusted-proxy-headers).")
-    options.update(
-        trusted_proxy=address, trusted_proxy_count=1, trusted_proxy_headers=sorted(wanted)
-    )
-    return options
+from palermo.settings import env_int
 
 
 class Command(BaseCommand):
     help = (
-        "Serve Palermo with the Waitress WSGI server, with a background-job worker in the "
-        "same process (no other server to run). In production, put it behind a "
-        "TLS-terminating proxy and name the proxy's address with --trusted-proxy "
-        "(or PALERMO_TRUSTED_PROXY)."
+        "Serve Palermo. Where processes can fork (Linux, macOS) and gunicorn is installed: "
+        "gunicorn with one worker process per core plus one, and a `palermo worker` process "
+        "for background jobs, started and stopped with it. With --single, on Windows or "
+        "without gunicorn: Waitress in one process, with background jobs in a thread of it. "
+        "In production, put it behind a TLS-terminating proxy and name the proxy's address "
+        "with --trusted-proxy (or PALERMO_TRUSTED_PROXY)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument(
+            "--single",
+            action="store_true",
+            help="One process (Waitress): a demo or a laptop.",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            metavar="N",
+            help="gunicorn worker processes (default: PALERMO_WEB_WORKERS, else the number of "
+            "cores plus one).",
+        )
+        parser.add_argument(
+            "--threads", type=int, default=8, help="Waitress's threads (with --single)."
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
@@ -78,35 +58,81 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        from waitress import serve
-
         from palermo.wsgi import application
 
-        proxy = trusted_proxy_options(
+        trust = server.proxy_trust(
             options["trusted_proxy"], options["trusted_proxy_headers"].split(",")
         )
-        if settings.SECURE_SSL_REDIRECT and "trusted_proxy" not in proxy:
-            # Waitress speaks plain HTTP: without a proxy it believes, every request looks like
-            # HTTP and would be redirected to HTTPS, forever.
+        if settings.SECURE_SSL_REDIRECT and not trust.address:
+            # Both servers speak plain HTTP: without a proxy they believe, every request looks
+            # like HTTP and would be redirected to HTTPS, forever.
             raise CommandError(
-                "Production redirects every HTTP request to HTTPS, but Waitress only speaks "
-                "HTTP: put a TLS-terminating proxy in front and give its address with "
-                "--trusted-proxy or PALERMO_TRUSTED_PROXY (e.g. 127.0.0.1), so that Waitress "
-                "believes its X-Forwarded-Proto. Without one every page would redirect to itself."
+                "Production redirects every HTTP request to HTTPS, but `palermo serve` only "
+                "speaks HTTP: put a TLS-terminating proxy in front and give its address with "
+                "--trusted-proxy or PALERMO_TRUSTED_PROXY (e.g. 127.0.0.1), so that its "
+                "X-Forwarded-Proto is believed. Without one every page would redirect to itself."
             )
-        if not options["no_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]:
-            start_embedded_worker()
+        jobs = (
+            not options["no_worker"] and "django_tasks_db" in settings.TASKS["default"]["BACKEND"]
+        )
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(self.style.SUCCESS(f"Palermo is running at {url}  (Ctrl+C to stop)"))
-        if "trusted_proxy" in proxy:
-            self.stdout.write(
-                f"Trusting {', '.join(proxy['trusted_proxy_headers'])} from "
-                f"{proxy['trusted_proxy']} only."
+        why_not = "--single was given" if options["single"] else server.gunicorn_missing_reason()
+
+        if why_not is None:
+            workers = options["workers"]
+            if workers is None:
+                try:
+                    workers = env_int("PALERMO_WEB_WORKERS", server.default_web_workers(), 1)
+                except ImproperlyConfigured as error:
+                    raise CommandError(str(error)) from None
+            if workers < 1:
+                raise CommandError("--workers must be at least 1.")
+            background = "background jobs in 1 worker process" if jobs else "no background jobs"
+
+            def ready():
+                self.announce(
+                    f"Serving {url} with gunicorn, {workers} worker process"
+                    f"{'es' if workers != 1 else ''}; {background}",
+                    trust,
+                )
+
+            server.run_gunicorn(
+                application,
+                host=options["host"],
+                port=options["port"],
+                workers=workers,
+                trust=trust,
+                job_worker=server.JobWorker() if jobs else None,
+                on_ready=ready,
             )
+            return
+
+        from waitress import serve
+
+        if jobs:
+            start_embedded_worker()
+        background = "background jobs in a thread of it" if jobs else "no background jobs"
+        self.announce(
+            f"Serving {url} with Waitress, 1 process of {options['threads']} threads; {background}",
+            trust,
+            note=None if options["single"] else f"Not gunicorn: {why_not}.",
+        )
         serve(
             application,
             host=options["host"],
             port=options["port"],
             threads=options["threads"],
-            **proxy,
+            **server.waitress_options(trust),
         )
+
+    def announce(self, line: str, trust: server.ProxyTrust, note: str | None = None) -> None:
+        """Say what started, in one line, then why not gunicorn and whom it trusts (English, as
+        every command's output); flushed, as the server then holds the process."""
+        self.stdout.write(self.style.SUCCESS(line) + "  (Ctrl+C to stop)")
+        if note:
+            self.stdout.write(note)
+        if trust.address:
+            self.stdout.write(
+                f"Trusting {', '.join(sorted(trust.headers))} from {trust.address} only."
+            )
+        self.stdout.flush()
