@@ -112,3 +112,14 @@ def test_the_status_api_follows_a_recorded_action():
 
     record_action(zed, acting_user=UserFactory(role=Role.SECRETARIAT))
     assert [r["status"] for r in client.get(url).json()["items"]] == ["party"]
+
+
+def test_a_page_and_its_htmx_partial_at_the_same_address_are_kept_apart():
+    url = "/treaties/participants/?instrument=UNTOC&on=2010-07-13&q=Andorra"
+    client = Client()
+    partial = client.get(url, headers={"HX-Request": "true"})
+    assert b'<div id="results">' in partial.content and b"<form" not in partial.content
+    page = client.get(url)  # e.g. the back button, after the filter form updated the list
+    soup = BeautifulSoup(page.content, "lxml")
+    assert soup.select_one("form.filters #id_q")["value"] == "Andorra"
+    assert soup.select_one("#results tbody a").get_text() == "Andorra"

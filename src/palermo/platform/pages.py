@@ -69,12 +69,14 @@ def cached_render(
     """``template_name`` rendered with ``context(public)`` for ``public``, an anonymous
     visitor's copy of ``request``, and kept under ``snapshot`` for this ``name``, path, query
     string, language, day and ``vary``. ``context`` is called only when the content is not
-    already kept; it must read the request it is given, not the view's own."""
+    already kept; it must read the request it is given, not the view's own. Kept per
+    ``template_name`` too: a page and its htmx partial share the address."""
     if name not in CACHED_PAGES:
         raise ImproperlyConfigured(f"Register the cached page {name!r} (register_cached_page).")
     key = (
         "page",
         name,
+        template_name,  # the whole content, or one partial of it for htmx
         request.path,
         get_language() or "",
         date.today(),
