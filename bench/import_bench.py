@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchlib import throwaway_postgres, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:imports -->", "<!-- /bench:imports -->"
@@ -172,23 +174,6 @@ def child(side: str, path: Path, database_url: str | None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def throwaway_postgres(url: str):
-    """A new database on the server ``url`` names, and a function that drops it."""
-    import psycopg
-
-    name = f"palermo_bench_import_{os.getpid()}"
-    base = url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        c.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as c:
-            c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
-
-
 def report(rows: int, size_mb: float, results: list[tuple[str, dict]], duck: dict) -> str:
     lines = [
         BEGIN,
@@ -234,17 +219,6 @@ def report(rows: int, size_mb: float, results: list[tuple[str, dict]], duck: dic
     return "\n".join(lines) + "\n"
 
 
-def write_report(text: str) -> None:
-    existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    if BEGIN in existing and END in existing:
-        before, rest = existing.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        existing = before + text + ("\n" + after if after else "")
-    else:
-        existing = existing.rstrip("\n") + "\n\n" + text
-    REPORT.write_text(existing, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -273,7 +247,7 @@ def main() -> None:
     results = [("Palermo import (SQLite)", child("palermo", path, None))]
     postgres = os.environ.get("PALERMO_BENCH_DATABASE_URL", "").strip()
     if postgres:
-        url, drop = throwaway_postgres(postgres)
+        url, drop = throwaway_postgres(postgres, "palermo_bench_import")
         try:
             print("Palermo on PostgreSQL…", file=sys.stderr, flush=True)
             results.append(("Palermo import (PostgreSQL)", child("palermo", path, url)))
@@ -284,7 +258,7 @@ def main() -> None:
     text = report(args.rows, size_mb, results, duck)
     print(text)
     if not args.no_write:
-        write_report(text)
+        write_section(REPORT, BEGIN, END, text)
         print(f"Written to {REPORT.relative_to(ROOT)}", file=sys.stderr)
     path.unlink()
 

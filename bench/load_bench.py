@@ -50,6 +50,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from benchlib import throwaway_postgres, write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -337,22 +339,6 @@ def selected_urls(args):
     return [u for u in URLS if not args.urls or u[0] in args.urls or u[0] == "hello"]
 
 
-def postgres_database(server_url: str):
-    import psycopg
-
-    name = f"palermo_load_bench_{os.getpid()}"
-    base = server_url.rsplit("/", 1)[0]
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}"')
-
-    def drop():
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-    return f"{base}/{name}", drop
-
-
 # -- the report -------------------------------------------------------------------------------
 
 
@@ -469,17 +455,6 @@ def report(results: list[dict], args, wrk_label: str) -> str:
     return "\n".join(lines)
 
 
-def write_report(text: str) -> None:
-    existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    if BEGIN in existing and END in existing:
-        before, rest = existing.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        existing = before + text + ("\n" + after if after else "")
-    else:
-        existing = existing.rstrip("\n") + "\n\n" + text
-    REPORT.write_text(existing, encoding="utf-8")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=20, help="seconds per run (20)")
@@ -531,7 +506,7 @@ def main():
             engines.append(("SQLite", f"sqlite:///{work / 'palermo.sqlite3'}"))
         server_url = os.environ.get("PALERMO_BENCH_DATABASE_URL")
         if server_url and "postgresql" in args.engines:
-            url, drop = postgres_database(server_url)
+            url, drop = throwaway_postgres(server_url, "palermo_load_bench")
             drops.append(drop)
             engines.append(("PostgreSQL", url))
         results = []
@@ -545,7 +520,7 @@ def main():
     text = report(results, args, wrk_label)
     print(json.dumps(results, indent=2) if args.json else text)
     if not args.no_write:
-        write_report(text)
+        write_section(REPORT, BEGIN, END, text)
         print(f"Written to {REPORT.relative_to(ROOT)}", file=sys.stderr)
 
 

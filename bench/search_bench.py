@@ -42,6 +42,8 @@ import time
 import uuid
 from pathlib import Path
 
+from benchlib import write_section
+
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- bench:search -->", "<!-- /bench:search -->"
@@ -328,17 +330,6 @@ def report(results: list[dict]) -> str:
     return "\n".join(rows)
 
 
-def write_report(text: str) -> None:
-    existing = REPORT.read_text(encoding="utf-8") if REPORT.exists() else ""
-    if BEGIN in existing and END in existing:
-        before, rest = existing.split(BEGIN, 1)
-        after = rest.split(END, 1)[1].lstrip("\n")
-        existing = before + text + ("\n" + after if after else "")
-    else:
-        existing = existing.rstrip("\n") + "\n\n" + text
-    REPORT.write_text(existing, encoding="utf-8")
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -385,7 +376,7 @@ def main():
     text = report(results)
     print(json.dumps(results, default=str) if args.json else text)
     if not args.no_write:
-        write_report(text)
+        write_section(REPORT, BEGIN, END, text)
         print(f"Written to {REPORT.relative_to(ROOT)}", file=sys.stderr)
 
 

@@ -62,15 +62,27 @@ def test_every_user_would_be_shown_the_same_content_rendered_for_them(name, user
 
 
 @pytest.mark.parametrize("name", sorted(CACHED_PAGES))
-def test_the_content_kept_is_what_the_public_sees_whoever_asked_first(name, users):
+def test_the_content_kept_is_what_the_public_sees_whoever_asked_first(name, users, monkeypatch):
     url = CACHED_PAGES[name]
     everyone = list(clients(users))
     public = main(Client().get(url))
-    for first in (everyone[-1], everyone[0]):  # a Secretariat-like role, then the public
+    rendered_for = []
+    make_public = pages.public_request
+
+    def spy(request):  # who each kept content or response is computed for
+        public_copy = make_public(request)
+        rendered_for.append(public_copy.user.is_authenticated)
+        return public_copy
+
+    monkeypatch.setattr(pages, "public_request", spy)
+    for first in (everyone[-1], everyone[0]):  # a signed-in role, then the public
         computed.forget_local()
         caches["default"].clear()
         main(first[1].get(url))
         assert {main(client.get(url)) for _who, client in everyone} == {public}
+    # Computed once per emptied cache, for an anonymous visitor even when a signed-in user
+    # asked: the content above cannot be someone's own, whatever a template shows.
+    assert rendered_for == [False, False]
 
 
 def test_the_participant_list_is_served_from_the_cache_until_an_action_is_recorded():
