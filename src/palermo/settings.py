@@ -138,6 +138,8 @@ INSTALLED_APPS = [
     "palermo.platform.searchindex",
     "palermo.core",
     "palermo.treaties",
+    "palermo.library",
+    "palermo.directory",
 ]
 
 MIDDLEWARE = [

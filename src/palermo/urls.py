@@ -10,6 +10,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("treaties/", include("palermo.treaties.urls")),
+    path("library/", include("palermo.library.urls")),
+    path("directory/", include("palermo.directory.urls")),
     path("", include("palermo.core.urls")),
 ]
 

@@ -1,0 +1,5 @@
+"""The Directory's API."""
+
+from ninja import Router
+
+router = Router(tags=["directory"])

@@ -1,0 +1,1 @@
+"""What the Directory plugs into the platform."""

@@ -1,0 +1,7 @@
+from palermo.platform.access import declare_routes
+
+app_name = "directory"
+
+urlpatterns = []
+
+declare_routes(app_name, {})

@@ -1,0 +1,5 @@
+"""The Library's API."""
+
+from ninja import Router
+
+router = Router(tags=["library"])

@@ -1,0 +1,1 @@
+"""What the Library plugs into the platform."""

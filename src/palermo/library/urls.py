@@ -1,0 +1,7 @@
+from palermo.platform.access import declare_routes
+
+app_name = "library"
+
+urlpatterns = []
+
+declare_routes(app_name, {})
