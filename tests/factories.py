@@ -162,3 +162,82 @@ class DeclarationFactory(DjangoModelFactory):
     kind = DeclarationKind.NOTIFICATION
     subject = DeclarationSubject.CENTRAL_AUTHORITY
     authority = "Test central authority (fictional)"
+
+
+# --- directory ---
+from palermo.directory.models import Area, Authority  # noqa: E402
+
+
+class DirectoryAreaFactory(DjangoModelFactory):
+    """One of the shipped areas of the Directory, looked up by code, never created:
+    ``DirectoryAreaFactory()`` is mutual legal assistance, ``code="som_sea"`` smuggling by sea."""
+
+    class Meta:
+        model = Area
+
+    code = "mla"
+
+    @classmethod
+    def _create(cls, model_class, code, **fields):
+        if fields:
+            raise TypeError(f"DirectoryAreaFactory only looks areas up; got {sorted(fields)}.")
+        return model_class.objects.get(code=code)
+
+    _build = _create
+
+
+class AuthorityFactory(DjangoModelFactory):
+    """A fictional Directory entry of ``state`` (a code or a Participant; Argentina unless told
+    otherwise), confirmed today, written straight to the database. ``.build()`` it to save it
+    through ``directory.services.save_entry``."""
+
+    class Meta:
+        model = Authority
+
+    class Params:
+        state = DEMO_STATE
+
+    participant = factory.LazyAttribute(lambda entry: _participant(entry.state))
+    area = factory.SubFactory(DirectoryAreaFactory)
+    authority = factory.Sequence(lambda n: f"Test authority {n} (fictional)")
+    phone = "+000 555 0100"
+    email = "authority@example.org"
+    languages = factory.LazyFunction(lambda: ["en"])
+    channels = factory.LazyFunction(lambda: ["central_authority"])
+    last_confirmed = factory.LazyFunction(dt.date.today)
+    is_demo = True
+
+
+# --- library ---
+
+
+def library_record(kind="legislation", *, state=DEMO_STATE, number=None, status="draft", **data):
+    """A fictional Library record written through the record format and
+    ``library.services.write_parsed`` as the system actor (so it is indexed and, when
+    ``status="published"``, published with its first version). ``data`` holds the format's
+    keys; a law gets one provision unless ``provisions`` is given."""
+    from palermo.library import serializers
+    from palermo.library import services as library_services
+    from palermo.platform.actors import system_user
+
+    library_record.counter = getattr(library_record, "counter", 0) + 1
+    record = {
+        "kind": kind,
+        "state": state,
+        "number": number or f"test-{kind}-{library_record.counter}",
+        "status": status,
+        "is_demo": True,
+        "title": data.pop("title", f"Fictional test {kind} {library_record.counter}"),
+        "language": data.pop("language", "en"),
+    }
+    if kind == "legislation":
+        record["law_type"] = data.pop("law_type", "act")
+        record["provisions"] = data.pop(
+            "provisions",
+            [{"number": "Art. 1", "text": "Fictional test provision.", "articles": ["TIP 3(a)"]}],
+        )
+    record.update(data)
+    parsed = serializers.parse_record(record)
+    assert parsed.ok, parsed.errors
+    _outcome, saved = library_services.write_parsed(parsed, acting_user=system_user())
+    return saved

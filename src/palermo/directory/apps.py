@@ -8,4 +8,9 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory")
 
     def ready(self):
-        from . import module  # noqa: F401  (it registers itself)
+        from auditlog.registry import auditlog
+
+        from . import exports, importers, models, module, policies, search  # noqa: F401  (they register themselves)
+
+        auditlog.register(models.Area, exclude_fields=["created", "updated"])
+        auditlog.register(models.Authority, exclude_fields=["created", "updated"])

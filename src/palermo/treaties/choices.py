@@ -58,6 +58,10 @@ class DeclarationSubject(models.TextChoices):
         _("Central authority for mutual legal assistance (art. 18(13))"),
     )
     ACCEPTED_LANGUAGES = "accepted_languages", _("Languages accepted for requests (art. 18(14))")
+    SOM_VESSEL_AUTHORITY = (
+        "som_vessel_authority",
+        _("Authority for requests about vessels (Smuggling of Migrants Protocol, art. 8(6))"),
+    )
     DISPUTE_SETTLEMENT = (
         "dispute_settlement",
         _("Not bound by the settlement of disputes clause (art. 35(3))"),
