@@ -412,7 +412,10 @@ class SearchResultOut(Schema):
 class SearchGroupOut(Schema):
     key: str
     label: str
+    #: The group's matches; when ``total_exact`` is false, the search stopped counting (it
+    #: reads and ranks at most 10,000 matches): more than this matched.
     total: int
+    total_exact: bool = True
     results: list[SearchResultOut]
 
 
@@ -421,7 +424,9 @@ def site_search(request, q: str, limit: int = 10, kind: str = "", language: str 
     """Search every module at once, ranked; each group holds at most ``limit`` results, and
     only what the caller may see (anonymous callers see public data only). ``q`` takes words
     (all required), "a phrase", prefix*, OR, NOT or -word; ``kind`` keeps one group (a
-    provider key) and ``language`` one language (en, fr …)."""
+    provider key) and ``language`` one language (en, fr …). A query that matches more than
+    10,000 records is ranked and counted over the first 10,000 found: ``total_exact`` is then
+    false."""
     filters = {"kind": kind, "language": language}
     return search_all(q, request.auth, limit=max(1, min(limit, 100)), filters=filters)
 

@@ -11,6 +11,9 @@ A module registers a provider per model (``register_search`` in its ``search.py`
         facets={"instrument": Facet(_("Instrument"), "instrument__code",
                                     value_label=instrument_title)},
         follows={Instrument: lambda i: i.articles.all()},  # reindex when a related row changes
+        # Optional: who may see a record, as terms kept inside the index (see below).
+        access=lambda a: ["public"] if a.published else [f"state:{a.state_id}"],
+        access_terms=lambda user: ALL if is_secretariat(user) else ["public", *states(user)],
     )
 
 The platform then keeps a document per record in the index (``palermo.platform.searchindex``:
@@ -21,9 +24,16 @@ calls ``index_objects(Model, pks)`` (now, inside its own transaction) or
 ``index_on_commit(Model, pks)``; ``palermo search-index rebuild`` (``rebuild()``) rebuilds
 the whole index or one provider.
 
-``search(query, user)`` runs one statement per search: the match, each provider's policy as
-``object_pk IN (the rows the user may see)``, the ranking (field weights), the page and the
-facet counts of the permitted matches. Restricted fields (``Policy.restricted_fields``) are
+``search(query, user)`` runs one statement per search: the match, each provider's policy, the
+ranking (field weights), the page and the facet counts of the permitted matches. The policy is
+applied inside the full-text match when the provider declares **access terms** — ``access(obj)
+-> terms`` for each record, ``access_terms(user) -> terms`` (or ``ALL``) for each searcher, a
+record being visible when they share a term — and otherwise as ``EXISTS (the policy's row)`` per
+match. The policy stays the one truth: the page's results are checked against it again (a
+record it refuses is dropped and logged), and ``access_disagreements`` (used by the tests)
+lists every user and row where the terms and the policy differ. At most ``SEARCH_RANK_LIMIT``
+(10,000) permitted matches are read, in index order, and ranked: past that the total is "more
+than 10,000" (``SearchPage.total_exact`` false) and the facets count those 10,000. Restricted fields (``Policy.restricted_fields``) are
 indexed apart and only searched for users who may see them; snippets quote only visible fields,
 with the matching words in ``<mark>`` (escaped first). Reads of sensitive records are logged.
 The page and ``GET /api/search`` call ``search`` and ``search_all`` (grouped by provider).
@@ -54,6 +64,13 @@ logger = logging.getLogger(__name__)
 MIN_LENGTH = 2
 WEIGHTS = ("A", "B", "C", "D")
 CHUNK = 1000
+#: ``access_terms(user)`` returns this when the user may see every record of the provider.
+ALL = "all"
+
+
+def rank_limit() -> int:
+    """Permitted matches read and ranked at most per search (``SEARCH_RANK_LIMIT``)."""
+    return int(getattr(settings, "SEARCH_RANK_LIMIT", backends.RANK_LIMIT))
 
 
 @dataclass
@@ -89,6 +106,8 @@ class SearchGroup:
     label: str
     total: int
     results: list[SearchResult] = field(default_factory=list)
+    #: False when the search stopped counting: more than ``total`` matched.
+    total_exact: bool = True
 
 
 @dataclass
@@ -117,6 +136,9 @@ class SearchPage:
     page_size: int = 20
     #: The filters applied (those of the ones asked for that name a facet).
     filters: dict = field(default_factory=dict)
+    #: False when more than ``total`` (the rank limit) matched: the results are the best of
+    #: the first ``total`` matches in index order, and the facets count those.
+    total_exact: bool = True
 
     @property
     def start(self) -> int:
@@ -147,6 +169,11 @@ class Provider:
     facets: dict[str, Facet] = field(default_factory=dict)
     #: Related model → ``(related_obj) -> the provider's rows to reindex`` when it changes.
     follows: dict[type, Callable] = field(default_factory=dict)
+    #: ``(obj) -> list of access terms`` ("public", "state:ITA" …), kept in the index …
+    access: Callable | None = None
+    #: … and ``(user) -> the terms of the records they may see`` (or ``ALL``): the policy,
+    #: restated so that the full-text engine can apply it (``access_disagreements``).
+    access_terms: Callable | None = None
 
     def base(self):
         return self.queryset() if self.queryset else self.model._default_manager.all()
@@ -172,6 +199,10 @@ class Provider:
             for item in value if isinstance(value, list | tuple | set) else [value]:
                 if item not in (None, ""):
                     facets.append((name, str(item)))
+        terms = sorted({backends.facet_token(name, value) for name, value in facets})
+        if self.access is not None:
+            terms.append(backends.access_token(self.key))
+            terms += sorted({backends.access_token(self.key, str(t)) for t in self.access(obj)})
         return backends.IndexedDocument(
             provider=self.key,
             content_type_id=content_type_id,
@@ -179,7 +210,18 @@ class Provider:
             language=self.language_of(obj),
             columns={column: " ".join(words) for column, words in parts.items()},
             facets=facets,
+            terms=terms,
         )
+
+    def terms_of(self, user) -> list[str] | None:
+        """The access tokens of the records ``user`` may see (``None``: no terms declared, or
+        every record)."""
+        if self.access is None or self.access_terms is None:
+            return None
+        terms = self.access_terms(user)
+        if terms == ALL:
+            return None
+        return sorted({backends.access_token(self.key, str(t)) for t in terms})
 
     def language_of(self, obj) -> str:
         if self.language is None:
@@ -200,6 +242,11 @@ def register_search(key: str, label, *, model, fields, result, **options) -> Pro
     wrong = {name: w for name, w in fields.items() if w not in WEIGHTS}
     if wrong:
         raise ImproperlyConfigured(f"Search provider {key}: weights must be A–D, not {wrong}.")
+    if (options.get("access") is None) != (options.get("access_terms") is None):
+        raise ImproperlyConfigured(
+            f"Search provider {key}: declare both access (of a record) and access_terms (of "
+            "a user), or neither."
+        )
     facets = {
         name: facet if isinstance(facet, Facet) else Facet(name, facet)
         for name, facet in options.pop("facets", {}).items()
@@ -361,9 +408,16 @@ def _clauses(user, providers: list[Provider]) -> list[backends.Part]:
         sees_restricted = not (restricted & _hidden(policy, user, restricted))
         if not visible and not sees_restricted:
             continue
+        terms = provider.terms_of(user) if rows is not True else None
         if rows is True:
             clause = backends.Clause(provider.key)
+        elif terms is not None:
+            if not terms:
+                continue  # no term of theirs: nothing of this provider
+            clause = backends.Clause(provider.key, terms=terms)
         else:
+            # No access terms (or they say "every record" where the policy does not: the
+            # policy wins): the policy's row, looked up per match.
             sql, params = _permitted_sql(policy, user, provider)
             clause = backends.Clause(provider.key, sql, params)
         # Only providers with restricted text the user may see search the restricted columns.
@@ -421,7 +475,17 @@ def _results(hits, user, query) -> list[SearchResult]:
             continue
         pk_field = provider.model._meta.pk
         wanted = [pk_field.to_python(h.object_pk) for h in provider_hits]
-        found = {_pk_text(provider.model, o.pk): o for o in provider.base().filter(pk__in=wanted)}
+        rows = provider.base().filter(pk__in=wanted)
+        if provider.access is not None:
+            # Found by access terms: the policy itself decides whether they are shown.
+            rows = policy_for(provider.model).queryset(user, "view", rows)
+        found = {_pk_text(provider.model, o.pk): o for o in rows}
+        if provider.access is not None and len(found) < len(set(wanted)):
+            logger.warning(
+                "Search provider %s: access terms found records the policy refuses; "
+                "they were left out (see access_disagreements).",
+                key,
+            )
         with surface(Surface.SEARCH):
             record_reads(user, list(found.values()), model=provider.model)
         fields = _visible_fields(provider, user)
@@ -523,10 +587,15 @@ def search(
         language=filters.get("language", ""),
         limit=page_size,
         offset=(page - 1) * page_size,
+        bound=rank_limit(),
     )
     results = _results(found.hits, user, parsed)
     kinds = found.facets.get("kind", {})
-    groups = [SearchGroup(p.key, str(p.label), kinds[p.key]) for p in providers if kinds.get(p.key)]
+    groups = [
+        SearchGroup(p.key, str(p.label), kinds[p.key], total_exact=found.exact)
+        for p in providers
+        if kinds.get(p.key)
+    ]
     return SearchPage(
         query,
         found.total,
@@ -536,6 +605,7 @@ def search(
         page,
         page_size,
         filters,
+        found.exact,
     )
 
 
@@ -552,14 +622,42 @@ def search_all(query: str, user, limit: int = 10, filters: dict | None = None) -
         language=filters.get("language", ""),
         limit=max(1, limit),
         per_provider=True,
+        bound=rank_limit(),
     )
     results = _results(found.hits, user, parsed)
     kinds = found.facets.get("kind", {})
     return [
-        SearchGroup(p.key, str(p.label), kinds[p.key], [r for r in results if r.provider == p.key])
+        SearchGroup(
+            p.key,
+            str(p.label),
+            kinds[p.key],
+            [r for r in results if r.provider == p.key],
+            found.exact,
+        )
         for p in providers
         if kinds.get(p.key)
     ]
+
+
+def access_disagreements(key: str, users: Iterable) -> list[tuple]:
+    """Where a provider's access terms and its policy disagree: ``(user, pk, policy_allows,
+    terms_allow)`` for every user given and every record of the provider (empty: they agree).
+    A test runs it for each provider that declares access terms, over users of every role."""
+    provider = PROVIDERS[key]
+    if provider.access is None:
+        return []
+    policy = policy_for(provider.model)
+    records = list(provider.base())
+    out = []
+    for user in users:
+        permitted = set(policy.queryset(user, "view", provider.base()).values_list("pk", flat=True))
+        terms = provider.access_terms(user)
+        wanted = None if terms == ALL else {str(t) for t in terms}
+        for obj in records:
+            by_terms = wanted is None or bool(wanted & {str(t) for t in provider.access(obj)})
+            if by_terms != (obj.pk in permitted):
+                out.append((user, obj.pk, obj.pk in permitted, by_terms))
+    return out
 
 
 # Helpers ----------------------------------------------------------------------------------

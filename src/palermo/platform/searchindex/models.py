@@ -2,8 +2,11 @@
 
 The text itself lives beside them, per backend: on SQLite in the FTS5 table ``searchindex_fts``
 (rowid = the document's id; columns ``a`` … ``d`` by weight, ``ra`` … ``rd`` for restricted
-fields), on PostgreSQL in the document's ``vector`` and ``rvector`` (tsvector, GIN-indexed).
-Both are created by migration 0001 and written only by ``searchindex.backends``.
+fields, ``t`` for the tokens of facet values and access terms), on PostgreSQL in the
+document's ``vector`` (with those tokens as lexemes starting with ``_``) and ``rvector``
+(tsvector, GIN-indexed). They are created by migrations 0001 and 0003 and written only by
+``searchindex.backends``. ``FacetValue`` keeps each value as a row (what migration 0003 made the
+tokens of existing documents from).
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -21,7 +24,8 @@ class Document(models.Model):
     language = models.CharField(_("language"), max_length=10, blank=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
     #: The ``[name, value]`` pairs of its facet values, copied on the row so that a search
-    #: counts facets from the documents it has already read (``FacetValue`` serves filters).
+    #: counts facets from the documents it has already read (a facet filter matches the facet
+    #: tokens in the text index, ``backends.facet_token``).
     facets = models.JSONField(_("facets"), default=list, blank=True)
 
     class Meta:
