@@ -51,6 +51,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/search_bench.py
+	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/load_bench.py
 
 clean:

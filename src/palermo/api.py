@@ -4,9 +4,9 @@ The error contract, pagination and OpenAPI details are the platform's (``platfor
 
 from palermo.core.api import router as core_router
 from palermo.core.api_auth import reader
-from palermo.platform.api import PalermoAPI, openapi_reader
 from palermo.directory.api import router as directory_router
 from palermo.library.api import router as library_router
+from palermo.platform.api import PalermoAPI, openapi_reader
 from palermo.treaties.api import router as treaties_router
 
 api = PalermoAPI(

@@ -328,6 +328,11 @@ class Case(LibraryRecord):
     def __str__(self):
         return self.title
 
+    @property
+    def summary_texts(self) -> list[str]:
+        """The summaries' texts, every language (site search indexes them with the case)."""
+        return [summary.text for summary in self.summaries.all()]
+
     def clean(self):
         super().clean()
         if self.opened and self.decided and self.decided < self.opened:

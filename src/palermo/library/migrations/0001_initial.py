@@ -7,424 +7,1486 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0005_move_jobs_and_notifications'),
-        ('platform', '0004_data_versions'),
-        ('treaties', '0003_action_provenance'),
+        ("core", "0005_move_jobs_and_notifications"),
+        ("platform", "0004_data_versions"),
+        ("treaties", "0003_action_provenance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CrimeType',
+            name="CrimeType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=400, verbose_name='source')),
-                ('iccs_code', models.CharField(blank=True, max_length=10, verbose_name='ICCS code')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=400, verbose_name="source")),
+                (
+                    "iccs_code",
+                    models.CharField(blank=True, max_length=10, verbose_name="ICCS code"),
+                ),
             ],
             options={
-                'verbose_name': 'crime type',
-                'verbose_name_plural': 'crime types',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "crime type",
+                "verbose_name_plural": "crime types",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CrossCuttingIssue',
+            name="CrossCuttingIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=60, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=400, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=60, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=400, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'cross-cutting issue',
-                'verbose_name_plural': 'cross-cutting issues',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "cross-cutting issue",
+                "verbose_name_plural": "cross-cutting issues",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('number', models.CharField(help_text="The record's identifier for its State, part of its permanent address.", max_length=60, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.")], verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for validation'), ('changes_requested', 'Changes requested'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='0 until published.', verbose_name='published version')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('validation_note', models.TextField(blank=True, help_text='What the Secretariat asks to change before publication.', verbose_name='note from the Secretariat')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='address of the source')),
-                ('licence', models.CharField(blank=True, help_text='Under which licence the text is reproduced, for texts that are not ours.', max_length=200, verbose_name='licence')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='fictional demo record')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('court', models.CharField(blank=True, max_length=300, verbose_name='court')),
-                ('court_level', models.CharField(blank=True, choices=[('first', 'First instance'), ('appeal', 'Appeal'), ('highest', 'Highest court'), ('other', 'Other')], max_length=10, verbose_name='court level')),
-                ('legal_system', models.CharField(blank=True, choices=[('common', 'Common law'), ('civil', 'Civil law'), ('islamic', 'Islamic law'), ('customary', 'Customary law'), ('mixed', 'Mixed')], max_length=10, verbose_name='legal system')),
-                ('language', models.CharField(blank=True, max_length=3, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.')], verbose_name='language of the decision')),
-                ('opened', models.DateField(blank=True, null=True, verbose_name='proceedings opened')),
-                ('decided', models.DateField(blank=True, null=True, verbose_name='date of the decision')),
-                ('commentary', models.TextField(blank=True, verbose_name='commentary')),
-                ('lessons_learned', models.TextField(blank=True, verbose_name='lessons learned')),
-                ('sources', models.TextField(blank=True, help_text='One per line.', verbose_name='sources')),
-                ('keywords', models.JSONField(blank=True, default=list, verbose_name='keywords')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='State')),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='cases', to='library.crimetype', verbose_name='crime types')),
-                ('issues', models.ManyToManyField(blank=True, related_name='cases', to='library.crosscuttingissue', verbose_name='cross-cutting issues')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The record's identifier for its State, part of its permanent address.",
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$",
+                                "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.",
+                            )
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for validation"),
+                            ("changes_requested", "Changes requested"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="0 until published.",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "validation_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the Secretariat asks to change before publication.",
+                        verbose_name="note from the Secretariat",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="address of the source"
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="Under which licence the text is reproduced, for texts that are not ours.",
+                        max_length=200,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="fictional demo record"),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("court", models.CharField(blank=True, max_length=300, verbose_name="court")),
+                (
+                    "court_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("first", "First instance"),
+                            ("appeal", "Appeal"),
+                            ("highest", "Highest court"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="court level",
+                    ),
+                ),
+                (
+                    "legal_system",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("common", "Common law"),
+                            ("civil", "Civil law"),
+                            ("islamic", "Islamic law"),
+                            ("customary", "Customary law"),
+                            ("mixed", "Mixed"),
+                        ],
+                        max_length=10,
+                        verbose_name="legal system",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        blank=True,
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$",
+                                "Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.",
+                            )
+                        ],
+                        verbose_name="language of the decision",
+                    ),
+                ),
+                (
+                    "opened",
+                    models.DateField(blank=True, null=True, verbose_name="proceedings opened"),
+                ),
+                (
+                    "decided",
+                    models.DateField(blank=True, null=True, verbose_name="date of the decision"),
+                ),
+                ("commentary", models.TextField(blank=True, verbose_name="commentary")),
+                ("lessons_learned", models.TextField(blank=True, verbose_name="lessons learned")),
+                (
+                    "sources",
+                    models.TextField(blank=True, help_text="One per line.", verbose_name="sources"),
+                ),
+                ("keywords", models.JSONField(blank=True, default=list, verbose_name="keywords")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "issues",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="library.crosscuttingissue",
+                        verbose_name="cross-cutting issues",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['participant__name', '-decided', 'number'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["participant__name", "-decided", "number"],
             },
         ),
         migrations.CreateModel(
-            name='CaseParty',
+            name="CaseParty",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('defendant', 'Defendant'), ('victim', 'Victim')], max_length=10, verbose_name='defendant or victim')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('initials', models.CharField(blank=True, max_length=10, verbose_name='initials')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Not known')], default='unknown', max_length=10, verbose_name='sex')),
-                ('age_band', models.CharField(choices=[('under_18', 'Under 18'), ('18_29', '18–29'), ('30_49', '30–49'), ('50_plus', '50 or older'), ('unknown', 'Not known')], default='unknown', max_length=10, verbose_name='age')),
-                ('role', models.CharField(blank=True, help_text='E.g. organizer, recruiter, driver.', max_length=200, verbose_name='role')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='parties', to='library.case')),
-                ('nationality', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='nationality')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("defendant", "Defendant"), ("victim", "Victim")],
+                        max_length=10,
+                        verbose_name="defendant or victim",
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("initials", models.CharField(blank=True, max_length=10, verbose_name="initials")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Not known"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("under_18", "Under 18"),
+                            ("18_29", "18–29"),
+                            ("30_49", "30–49"),
+                            ("50_plus", "50 or older"),
+                            ("unknown", "Not known"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="age",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. organizer, recruiter, driver.",
+                        max_length=200,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parties",
+                        to="library.case",
+                    ),
+                ),
+                (
+                    "nationality",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="nationality",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'defendant or victim',
-                'verbose_name_plural': 'defendants and victims',
-                'ordering': ['case', 'kind', 'position', 'pk'],
+                "verbose_name": "defendant or victim",
+                "verbose_name_plural": "defendants and victims",
+                "ordering": ["case", "kind", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Cooperation',
+            name="Cooperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('mla', 'Mutual legal assistance'), ('extradition', 'Extradition'), ('joint_investigation', 'Joint investigation'), ('transfer_of_proceedings', 'Transfer of proceedings'), ('law_enforcement', 'Law-enforcement cooperation'), ('confiscation', 'International cooperation for confiscation')], max_length=30, verbose_name='kind')),
-                ('convention_legal_basis', models.BooleanField(blank=True, null=True, verbose_name='the Convention was the legal basis')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='cooperation', to='library.case')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='with')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("mla", "Mutual legal assistance"),
+                            ("extradition", "Extradition"),
+                            ("joint_investigation", "Joint investigation"),
+                            ("transfer_of_proceedings", "Transfer of proceedings"),
+                            ("law_enforcement", "Law-enforcement cooperation"),
+                            ("confiscation", "International cooperation for confiscation"),
+                        ],
+                        max_length=30,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "convention_legal_basis",
+                    models.BooleanField(
+                        blank=True, null=True, verbose_name="the Convention was the legal basis"
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="cooperation",
+                        to="library.case",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="with",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'international cooperation',
-                'verbose_name_plural': 'international cooperation',
-                'ordering': ['case', 'kind', 'pk'],
+                "verbose_name": "international cooperation",
+                "verbose_name_plural": "international cooperation",
+                "ordering": ["case", "kind", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Law',
+            name="Law",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('number', models.CharField(help_text="The record's identifier for its State, part of its permanent address.", max_length=60, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.")], verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for validation'), ('changes_requested', 'Changes requested'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='0 until published.', verbose_name='published version')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('validation_note', models.TextField(blank=True, help_text='What the Secretariat asks to change before publication.', verbose_name='note from the Secretariat')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='address of the source')),
-                ('licence', models.CharField(blank=True, help_text='Under which licence the text is reproduced, for texts that are not ours.', max_length=200, verbose_name='licence')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='fictional demo record')),
-                ('title', models.CharField(max_length=500, verbose_name='title in the original language')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title in English')),
-                ('language', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.')], verbose_name='original language')),
-                ('law_type', models.CharField(choices=[('constitution', 'Constitution'), ('code', 'Code'), ('act', 'Act or statute'), ('decree', 'Decree or ordinance'), ('regulation', 'Regulation'), ('regional', 'Regional instrument (e.g. EU directive)'), ('other', 'Other')], max_length=20, verbose_name='type')),
-                ('adopted', models.DateField(blank=True, null=True, verbose_name='adopted')),
-                ('in_force', models.DateField(blank=True, null=True, verbose_name='in force since')),
-                ('amendments', models.TextField(blank=True, help_text='The amending laws, one per line.', verbose_name='amendments')),
-                ('official_url', models.URLField(blank=True, max_length=500, verbose_name='official address')),
-                ('full_text', models.TextField(blank=True, verbose_name='full text')),
-                ('file', models.FileField(blank=True, upload_to='library/laws/', verbose_name='file')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The record's identifier for its State, part of its permanent address.",
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$",
+                                "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.",
+                            )
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for validation"),
+                            ("changes_requested", "Changes requested"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="0 until published.",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "validation_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the Secretariat asks to change before publication.",
+                        verbose_name="note from the Secretariat",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="address of the source"
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="Under which licence the text is reproduced, for texts that are not ours.",
+                        max_length=200,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="fictional demo record"),
+                ),
+                (
+                    "title",
+                    models.CharField(max_length=500, verbose_name="title in the original language"),
+                ),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=500, verbose_name="title in English"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$",
+                                "Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.",
+                            )
+                        ],
+                        verbose_name="original language",
+                    ),
+                ),
+                (
+                    "law_type",
+                    models.CharField(
+                        choices=[
+                            ("constitution", "Constitution"),
+                            ("code", "Code"),
+                            ("act", "Act or statute"),
+                            ("decree", "Decree or ordinance"),
+                            ("regulation", "Regulation"),
+                            ("regional", "Regional instrument (e.g. EU directive)"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="type",
+                    ),
+                ),
+                ("adopted", models.DateField(blank=True, null=True, verbose_name="adopted")),
+                (
+                    "in_force",
+                    models.DateField(blank=True, null=True, verbose_name="in force since"),
+                ),
+                (
+                    "amendments",
+                    models.TextField(
+                        blank=True,
+                        help_text="The amending laws, one per line.",
+                        verbose_name="amendments",
+                    ),
+                ),
+                (
+                    "official_url",
+                    models.URLField(blank=True, max_length=500, verbose_name="official address"),
+                ),
+                ("full_text", models.TextField(blank=True, verbose_name="full text")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="library/laws/", verbose_name="file"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'law',
-                'verbose_name_plural': 'legislation',
-                'ordering': ['participant__name', '-adopted', 'number'],
+                "verbose_name": "law",
+                "verbose_name_plural": "legislation",
+                "ordering": ["participant__name", "-adopted", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Proceeding',
+            name="Proceeding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('court', models.CharField(max_length=300, verbose_name='court')),
-                ('level', models.CharField(blank=True, choices=[('first', 'First instance'), ('appeal', 'Appeal'), ('highest', 'Highest court'), ('other', 'Other')], max_length=10, verbose_name='level')),
-                ('docket', models.CharField(blank=True, max_length=100, verbose_name='docket number')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('outcome', models.TextField(blank=True, verbose_name='outcome')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='proceedings', to='library.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("court", models.CharField(max_length=300, verbose_name="court")),
+                (
+                    "level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("first", "First instance"),
+                            ("appeal", "Appeal"),
+                            ("highest", "Highest court"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                (
+                    "docket",
+                    models.CharField(blank=True, max_length=100, verbose_name="docket number"),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("outcome", models.TextField(blank=True, verbose_name="outcome")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proceedings",
+                        to="library.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proceeding',
-                'verbose_name_plural': 'procedural history',
-                'ordering': ['case', 'position', 'date', 'pk'],
+                "verbose_name": "proceeding",
+                "verbose_name_plural": "procedural history",
+                "ordering": ["case", "position", "date", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Provision',
+            name="Provision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('number', models.CharField(help_text='E.g. “Art. 601”, “s. 1”.', max_length=40, verbose_name='number')),
-                ('heading', models.CharField(blank=True, max_length=500, verbose_name='heading')),
-                ('text', models.TextField(verbose_name='text in the original language')),
-                ('text_en', models.TextField(blank=True, verbose_name='text in English')),
-                ('position', models.PositiveIntegerField(default=0, verbose_name='position')),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='provisions', to='library.crimetype', verbose_name='crime types')),
-                ('issues', models.ManyToManyField(blank=True, related_name='provisions', to='library.crosscuttingissue', verbose_name='cross-cutting issues')),
-                ('law', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='provisions', to='library.law', verbose_name='law')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="E.g. “Art. 601”, “s. 1”.", max_length=40, verbose_name="number"
+                    ),
+                ),
+                ("heading", models.CharField(blank=True, max_length=500, verbose_name="heading")),
+                ("text", models.TextField(verbose_name="text in the original language")),
+                ("text_en", models.TextField(blank=True, verbose_name="text in English")),
+                ("position", models.PositiveIntegerField(default=0, verbose_name="position")),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="provisions",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "issues",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="provisions",
+                        to="library.crosscuttingissue",
+                        verbose_name="cross-cutting issues",
+                    ),
+                ),
+                (
+                    "law",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="provisions",
+                        to="library.law",
+                        verbose_name="law",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'provision',
-                'verbose_name_plural': 'provisions',
-                'ordering': ['law', 'position', 'pk'],
+                "verbose_name": "provision",
+                "verbose_name_plural": "provisions",
+                "ordering": ["law", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Charge',
+            name="Charge",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('offence', models.CharField(max_length=500, verbose_name='offence')),
-                ('cited', models.CharField(blank=True, help_text='As the decision cites them, where the provision is not in the Library.', max_length=500, verbose_name='provisions cited (as written)')),
-                ('verdict', models.CharField(blank=True, choices=[('convicted', 'Convicted'), ('acquitted', 'Acquitted'), ('dismissed', 'Dismissed'), ('pending', 'Pending'), ('other', 'Other')], max_length=10, verbose_name='verdict')),
-                ('sentence', models.CharField(blank=True, max_length=500, verbose_name='sentence')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='charges', to='library.case')),
-                ('defendant', models.ForeignKey(blank=True, limit_choices_to={'kind': 'defendant'}, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='charges', to='library.caseparty', verbose_name='defendant')),
-                ('provisions', models.ManyToManyField(blank=True, related_name='charges', to='library.provision', verbose_name='provisions cited')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("offence", models.CharField(max_length=500, verbose_name="offence")),
+                (
+                    "cited",
+                    models.CharField(
+                        blank=True,
+                        help_text="As the decision cites them, where the provision is not in the Library.",
+                        max_length=500,
+                        verbose_name="provisions cited (as written)",
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("convicted", "Convicted"),
+                            ("acquitted", "Acquitted"),
+                            ("dismissed", "Dismissed"),
+                            ("pending", "Pending"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                        verbose_name="verdict",
+                    ),
+                ),
+                ("sentence", models.CharField(blank=True, max_length=500, verbose_name="sentence")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="charges",
+                        to="library.case",
+                    ),
+                ),
+                (
+                    "defendant",
+                    models.ForeignKey(
+                        blank=True,
+                        limit_choices_to={"kind": "defendant"},
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="charges",
+                        to="library.caseparty",
+                        verbose_name="defendant",
+                    ),
+                ),
+                (
+                    "provisions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="charges",
+                        to="library.provision",
+                        verbose_name="provisions cited",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'charge',
-                'verbose_name_plural': 'charges',
-                'ordering': ['case', 'position', 'pk'],
+                "verbose_name": "charge",
+                "verbose_name_plural": "charges",
+                "ordering": ["case", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='ProvisionArticle',
+            name="ProvisionArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('paragraph', models.CharField(blank=True, help_text='E.g. “1(a)”; empty: the article.', max_length=20, verbose_name='paragraph')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='treaties.article', verbose_name='article')),
-                ('provision', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tags', to='library.provision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "paragraph",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “1(a)”; empty: the article.",
+                        max_length=20,
+                        verbose_name="paragraph",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="treaties.article",
+                        verbose_name="article",
+                    ),
+                ),
+                (
+                    "provision",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tags",
+                        to="library.provision",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'article implemented',
-                'verbose_name_plural': 'articles implemented',
-                'ordering': ['article__instrument__order', 'article__position', 'paragraph'],
+                "verbose_name": "article implemented",
+                "verbose_name_plural": "articles implemented",
+                "ordering": ["article__instrument__order", "article__position", "paragraph"],
             },
         ),
         migrations.AddField(
-            model_name='provision',
-            name='articles',
-            field=models.ManyToManyField(blank=True, related_name='provisions', through='library.ProvisionArticle', to='treaties.article', verbose_name='articles implemented'),
+            model_name="provision",
+            name="articles",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="provisions",
+                through="library.ProvisionArticle",
+                to="treaties.article",
+                verbose_name="articles implemented",
+            ),
         ),
         migrations.CreateModel(
-            name='Publication',
+            name="Publication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('number', models.CharField(help_text="The record's identifier for its State, part of its permanent address.", max_length=60, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.")], verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for validation'), ('changes_requested', 'Changes requested'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='0 until published.', verbose_name='published version')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('validation_note', models.TextField(blank=True, help_text='What the Secretariat asks to change before publication.', verbose_name='note from the Secretariat')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='address of the source')),
-                ('licence', models.CharField(blank=True, help_text='Under which licence the text is reproduced, for texts that are not ours.', max_length=200, verbose_name='licence')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='fictional demo record')),
-                ('title', models.CharField(max_length=500, verbose_name='title')),
-                ('authors', models.JSONField(blank=True, default=list, verbose_name='authors')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('publication_type', models.CharField(choices=[('book', 'Book'), ('chapter', 'Book chapter'), ('article', 'Journal article'), ('report', 'Report'), ('thesis', 'Thesis'), ('other', 'Other')], default='other', max_length=10, verbose_name='type')),
-                ('language', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.')], verbose_name='language')),
-                ('publisher', models.CharField(blank=True, max_length=300, verbose_name='publisher or journal')),
-                ('abstract', models.TextField(blank=True, verbose_name='abstract')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='publications', to='library.crimetype', verbose_name='crime types')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('issues', models.ManyToManyField(blank=True, related_name='publications', to='library.crosscuttingissue', verbose_name='cross-cutting issues')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='State')),
-                ('states', models.ManyToManyField(blank=True, related_name='+', to='core.participant', verbose_name='States covered')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The record's identifier for its State, part of its permanent address.",
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$",
+                                "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.",
+                            )
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for validation"),
+                            ("changes_requested", "Changes requested"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="0 until published.",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "validation_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the Secretariat asks to change before publication.",
+                        verbose_name="note from the Secretariat",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="address of the source"
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="Under which licence the text is reproduced, for texts that are not ours.",
+                        max_length=200,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="fictional demo record"),
+                ),
+                ("title", models.CharField(max_length=500, verbose_name="title")),
+                ("authors", models.JSONField(blank=True, default=list, verbose_name="authors")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year"),
+                ),
+                (
+                    "publication_type",
+                    models.CharField(
+                        choices=[
+                            ("book", "Book"),
+                            ("chapter", "Book chapter"),
+                            ("article", "Journal article"),
+                            ("report", "Report"),
+                            ("thesis", "Thesis"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=10,
+                        verbose_name="type",
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$",
+                                "Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.",
+                            )
+                        ],
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        blank=True, max_length=300, verbose_name="publisher or journal"
+                    ),
+                ),
+                ("abstract", models.TextField(blank=True, verbose_name="abstract")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="publications",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "issues",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="publications",
+                        to="library.crosscuttingissue",
+                        verbose_name="cross-cutting issues",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
+                (
+                    "states",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="States covered",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'publication',
-                'verbose_name_plural': 'bibliography',
-                'ordering': ['-year', 'title', 'pk'],
+                "verbose_name": "publication",
+                "verbose_name_plural": "bibliography",
+                "ordering": ["-year", "title", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PublishedVersion',
+            name="PublishedVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('legislation', 'Legislation'), ('case', 'Case'), ('bibliography', 'Bibliography'), ('strategy', 'National strategy')], max_length=20, verbose_name='kind')),
-                ('record_id', models.PositiveBigIntegerField(verbose_name='record')),
-                ('version', models.PositiveIntegerField(verbose_name='version')),
-                ('published_at', models.DateTimeField(verbose_name='published')),
-                ('data', models.JSONField(verbose_name='record as published')),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='published by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("legislation", "Legislation"),
+                            ("case", "Case"),
+                            ("bibliography", "Bibliography"),
+                            ("strategy", "National strategy"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("record_id", models.PositiveBigIntegerField(verbose_name="record")),
+                ("version", models.PositiveIntegerField(verbose_name="version")),
+                ("published_at", models.DateTimeField(verbose_name="published")),
+                ("data", models.JSONField(verbose_name="record as published")),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="published by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'published version',
-                'verbose_name_plural': 'published versions',
-                'ordering': ['kind', 'record_id', '-version'],
+                "verbose_name": "published version",
+                "verbose_name_plural": "published versions",
+                "ordering": ["kind", "record_id", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='SavedSearch',
+            name="SavedSearch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('query', models.CharField(blank=True, max_length=500, verbose_name='words')),
-                ('filters', models.JSONField(blank=True, default=dict, verbose_name='filters')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='saved_library_searches', to=settings.AUTH_USER_MODEL, verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("query", models.CharField(blank=True, max_length=500, verbose_name="words")),
+                ("filters", models.JSONField(blank=True, default=dict, verbose_name="filters")),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="saved_library_searches",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'saved search',
-                'verbose_name_plural': 'saved searches',
-                'ordering': ['owner', 'name', 'pk'],
+                "verbose_name": "saved search",
+                "verbose_name_plural": "saved searches",
+                "ordering": ["owner", "name", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Strategy',
+            name="Strategy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('number', models.CharField(help_text="The record's identifier for its State, part of its permanent address.", max_length=60, validators=[django.core.validators.RegexValidator('^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$', "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.")], verbose_name='number')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for validation'), ('changes_requested', 'Changes requested'), ('published', 'Published')], default='draft', max_length=20, verbose_name='status')),
-                ('version', models.PositiveIntegerField(default=0, editable=False, help_text='0 until published.', verbose_name='published version')),
-                ('submitted_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='submitted')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='published')),
-                ('validation_note', models.TextField(blank=True, help_text='What the Secretariat asks to change before publication.', verbose_name='note from the Secretariat')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='address of the source')),
-                ('licence', models.CharField(blank=True, help_text='Under which licence the text is reproduced, for texts that are not ours.', max_length=200, verbose_name='licence')),
-                ('is_demo', models.BooleanField(default=False, verbose_name='fictional demo record')),
-                ('title', models.CharField(max_length=500, verbose_name='title in the original language')),
-                ('title_en', models.CharField(blank=True, max_length=500, verbose_name='title in English')),
-                ('language', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.')], verbose_name='original language')),
-                ('adopted', models.DateField(blank=True, null=True, verbose_name='adopted')),
-                ('period_start', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='from (year)')),
-                ('period_end', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='to (year)')),
-                ('summary', models.TextField(blank=True, verbose_name='summary')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address')),
-                ('file', models.FileField(blank=True, upload_to='library/strategies/', verbose_name='file')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='strategies', to='library.crimetype', verbose_name='crime types')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('issues', models.ManyToManyField(blank=True, related_name='strategies', to='library.crosscuttingissue', verbose_name='cross-cutting issues')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.participant', verbose_name='State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        help_text="The record's identifier for its State, part of its permanent address.",
+                        max_length=60,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[A-Za-z0-9][A-Za-z0-9._-]{0,59}$",
+                                "Use letters, digits, dots, hyphens and underscores only (it becomes part of the record's address), starting with a letter or digit; at most 60 characters.",
+                            )
+                        ],
+                        verbose_name="number",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("submitted", "Submitted for validation"),
+                            ("changes_requested", "Changes requested"),
+                            ("published", "Published"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="0 until published.",
+                        verbose_name="published version",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="submitted"
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="published"
+                    ),
+                ),
+                (
+                    "validation_note",
+                    models.TextField(
+                        blank=True,
+                        help_text="What the Secretariat asks to change before publication.",
+                        verbose_name="note from the Secretariat",
+                    ),
+                ),
+                (
+                    "source_url",
+                    models.URLField(
+                        blank=True, max_length=500, verbose_name="address of the source"
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="Under which licence the text is reproduced, for texts that are not ours.",
+                        max_length=200,
+                        verbose_name="licence",
+                    ),
+                ),
+                (
+                    "is_demo",
+                    models.BooleanField(default=False, verbose_name="fictional demo record"),
+                ),
+                (
+                    "title",
+                    models.CharField(max_length=500, verbose_name="title in the original language"),
+                ),
+                (
+                    "title_en",
+                    models.CharField(blank=True, max_length=500, verbose_name="title in English"),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$",
+                                "Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.",
+                            )
+                        ],
+                        verbose_name="original language",
+                    ),
+                ),
+                ("adopted", models.DateField(blank=True, null=True, verbose_name="adopted")),
+                (
+                    "period_start",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="from (year)"
+                    ),
+                ),
+                (
+                    "period_end",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="to (year)"
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="summary")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="library/strategies/", verbose_name="file"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="strategies",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "issues",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="strategies",
+                        to="library.crosscuttingissue",
+                        verbose_name="cross-cutting issues",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'national strategy',
-                'verbose_name_plural': 'national strategies',
-                'ordering': ['participant__name', '-adopted', 'number'],
+                "verbose_name": "national strategy",
+                "verbose_name_plural": "national strategies",
+                "ordering": ["participant__name", "-adopted", "number"],
             },
         ),
         migrations.CreateModel(
-            name='CaseAttachment',
+            name="CaseAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('file', models.FileField(blank=True, upload_to='library/cases/', verbose_name='file')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='library.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                (
+                    "file",
+                    models.FileField(blank=True, upload_to="library/cases/", verbose_name="file"),
+                ),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="library.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
-                'ordering': ['case', 'pk'],
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('file', ''), _negated=True), models.Q(('url', ''), _negated=True), _connector='OR'), name='attachment_file_or_url', violation_error_message='Attach a file or give its address.')],
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
+                "ordering": ["case", "pk"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("file", ""), _negated=True),
+                            models.Q(("url", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="attachment_file_or_url",
+                        violation_error_message="Attach a file or give its address.",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CaseSummary',
+            name="CaseSummary",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('language', models.CharField(max_length=3, validators=[django.core.validators.RegexValidator('^[a-z]{2,3}$', 'Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.')], verbose_name='language')),
-                ('text', models.TextField(verbose_name='summary of the facts')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='summaries', to='library.case')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "language",
+                    models.CharField(
+                        max_length=3,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^[a-z]{2,3}$",
+                                "Give the language as an ISO 639-1 code, e.g. “en”, “fr”, “ar”.",
+                            )
+                        ],
+                        verbose_name="language",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="summary of the facts")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="summaries",
+                        to="library.case",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'summary of the facts',
-                'verbose_name_plural': 'summaries of the facts',
-                'ordering': ['case', 'language'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'language'), name='one_summary_per_language', violation_error_message='This case already has a summary in this language.')],
+                "verbose_name": "summary of the facts",
+                "verbose_name_plural": "summaries of the facts",
+                "ordering": ["case", "language"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "language"),
+                        name="one_summary_per_language",
+                        violation_error_message="This case already has a summary in this language.",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['status', 'participant'], name='case_status_participant'),
+            model_name="case",
+            index=models.Index(fields=["status", "participant"], name="case_status_participant"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('participant', 'number'), name='unique_case_number', violation_error_message='This State already has a record of this kind with this number.'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "number"),
+                name="unique_case_number",
+                violation_error_message="This State already has a record of this kind with this number.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='law',
-            index=models.Index(fields=['status', 'participant'], name='law_status_participant'),
+            model_name="law",
+            index=models.Index(fields=["status", "participant"], name="law_status_participant"),
         ),
         migrations.AddConstraint(
-            model_name='law',
-            constraint=models.UniqueConstraint(fields=('participant', 'number'), name='unique_law_number', violation_error_message='This State already has a record of this kind with this number.'),
+            model_name="law",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "number"),
+                name="unique_law_number",
+                violation_error_message="This State already has a record of this kind with this number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provisionarticle',
-            constraint=models.UniqueConstraint(fields=('provision', 'article', 'paragraph'), name='unique_provision_article', violation_error_message='This provision is already tagged with this article.'),
+            model_name="provisionarticle",
+            constraint=models.UniqueConstraint(
+                fields=("provision", "article", "paragraph"),
+                name="unique_provision_article",
+                violation_error_message="This provision is already tagged with this article.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='provision',
-            constraint=models.UniqueConstraint(fields=('law', 'number'), name='unique_provision_number', violation_error_message='This law already has a provision with this number.'),
+            model_name="provision",
+            constraint=models.UniqueConstraint(
+                fields=("law", "number"),
+                name="unique_provision_number",
+                violation_error_message="This law already has a provision with this number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publication',
-            constraint=models.UniqueConstraint(fields=('participant', 'number'), name='unique_publication_number', violation_error_message='This State already has a record of this kind with this number.'),
+            model_name="publication",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "number"),
+                name="unique_publication_number",
+                violation_error_message="This State already has a record of this kind with this number.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='publishedversion',
-            constraint=models.UniqueConstraint(fields=('kind', 'record_id', 'version'), name='unique_published_version'),
+            model_name="publishedversion",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "record_id", "version"), name="unique_published_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='savedsearch',
-            constraint=models.UniqueConstraint(fields=('owner', 'name'), name='unique_saved_search_name', violation_error_message='You already have a saved search with this name.'),
+            model_name="savedsearch",
+            constraint=models.UniqueConstraint(
+                fields=("owner", "name"),
+                name="unique_saved_search_name",
+                violation_error_message="You already have a saved search with this name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='strategy',
-            constraint=models.UniqueConstraint(fields=('participant', 'number'), name='unique_strategy_number', violation_error_message='This State already has a record of this kind with this number.'),
+            model_name="strategy",
+            constraint=models.UniqueConstraint(
+                fields=("participant", "number"),
+                name="unique_strategy_number",
+                violation_error_message="This State already has a record of this kind with this number.",
+            ),
         ),
     ]

@@ -1,0 +1,488 @@
+"""Every write of the Library: records and their parts, the validation workflow, saved searches,
+and the writing of records read from the format (imports, the API, demo and reference data).
+
+Each function takes a keyword-only ``acting_user``, checks the record's policy, validates with
+the model's rules, writes in one transaction inside ``audited(acting_user)`` and notifies after
+commit. The workflow (``submit``, ``publish``, ``request_changes``, ``withdraw``) refuses with a
+``ValidationError`` when the record's status does not allow the step, and with
+``PermissionDenied`` (the policy's action) when the person may not take it.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from palermo.core.choices import Role
+from palermo.core.models import User
+from palermo.core.permissions import is_secretariat
+from palermo.platform import actors
+from palermo.platform.audit import audited
+from palermo.platform.notifications import notify
+from palermo.platform.policies import policy_for, restrict
+from palermo.platform.search import index_on_commit
+
+from . import serializers
+from .choices import EDITABLE_BY_STATE, RecordStatus
+from .models import (
+    Case,
+    Law,
+    Provision,
+    ProvisionArticle,
+    PublishedVersion,
+    SavedSearch,
+)
+
+#: The statuses each workflow step starts from.
+STEP_FROM = {
+    "submit": tuple(EDITABLE_BY_STATE),
+    "publish": (RecordStatus.SUBMITTED,),
+    "request_changes": (RecordStatus.SUBMITTED,),
+    "withdraw": (RecordStatus.PUBLISHED,),
+}
+
+
+def _refuse_anonymous(user) -> None:
+    if user is None or not (getattr(user, "is_authenticated", False) or actors.is_system(user)):
+        raise PermissionDenied(
+            actors.NO_ACTOR_MESSAGE if user is None else _("Sign in to do this.")
+        )
+
+
+def privileged(user) -> bool:
+    """The Secretariat and the system actor: they set statuses and publish."""
+    return actors.is_system(user) or bool(is_secretariat(user))
+
+
+def _reindex(record) -> None:
+    """Tags are many-to-many (no save signal): the documents of the record and its
+    provisions are written again on commit."""
+    index_on_commit(type(record), [record.pk])
+    if isinstance(record, Law):
+        index_on_commit(Provision, list(record.provisions.values_list("pk", flat=True)))
+
+
+def _set_m2m(instance, m2m: dict | None) -> None:
+    for name, values in (m2m or {}).items():
+        if name == "articles":
+            ProvisionArticle.objects.filter(provision=instance).delete()
+            tags = []
+            for article, paragraph in values:
+                tag = ProvisionArticle(
+                    provision=instance, article=article, paragraph=paragraph or ""
+                )
+                tag.full_clean(exclude=["provision"], validate_unique=False)
+                tags.append(tag)
+            ProvisionArticle.objects.bulk_create(tags)
+        else:
+            getattr(instance, name).set(values)
+
+
+# Records ---------------------------------------------------------------------------------
+
+
+def save_record(record, *, acting_user, m2m: dict | None = None):
+    """Add a record (``pk`` None: "add" on its State) or change one ("change", as stored).
+
+    A new record is a draft, unless the Secretariat (or the system) set its status; only they
+    change a record's status here (the steps below do otherwise). ``m2m`` names its tags:
+    ``{"crime_types": [...], "issues": [...], "states": [...]}``.
+    """
+    _refuse_anonymous(acting_user)
+    policy = policy_for(record)
+    adding = record.pk is None
+    if adding:
+        policy.require(acting_user, "add", record)
+        record.created_by = acting_user if getattr(acting_user, "pk", None) else None
+        if not privileged(acting_user):
+            record.status = RecordStatus.DRAFT
+    else:
+        stored = type(record).objects.select_related("participant").get(pk=record.pk)
+        policy.require(acting_user, "change", stored)
+        if not privileged(acting_user):
+            record.status = stored.status
+            # A State's contributor keeps the record within their own States.
+            policy.require(acting_user, "add", record)
+        record.version, record.published_at = stored.version, stored.published_at
+    record.full_clean()
+    with transaction.atomic(), audited(acting_user):
+        record.save()
+        _set_m2m(record, m2m)
+        _reindex(record)
+    return record
+
+
+def delete_record(record, *, acting_user) -> None:
+    """The Secretariat removes a record, its parts and its published versions."""
+    _refuse_anonymous(acting_user)
+    policy_for(record).require(acting_user, "delete", record)
+    with transaction.atomic(), audited(acting_user):
+        PublishedVersion.objects.filter(kind=record.KIND, record_id=record.pk).delete()
+        record.delete()
+
+
+def _parent(part):
+    if isinstance(part, Provision):
+        return part.law
+    if isinstance(part, ProvisionArticle):
+        return part.provision.law
+    return part.case
+
+
+def save_part(part, *, acting_user, m2m: dict | None = None):
+    """Add or change a part of a record (a provision, a summary, a party, a charge, …): the
+    person must be allowed to change the record. For a provision, ``m2m`` may hold
+    ``"articles": [(Article, paragraph), ...]``, ``"crime_types"`` and ``"issues"``."""
+    _refuse_anonymous(acting_user)
+    policy_for(part).require(acting_user, "add" if part.pk is None else "change", part)
+    if part.pk is not None:
+        stored = type(part).objects.get(pk=part.pk)
+        policy_for(stored).require(acting_user, "change", stored)
+    part.full_clean()
+    with transaction.atomic(), audited(acting_user):
+        part.save()
+        _set_m2m(part, m2m)
+        record = _parent(part)
+        if isinstance(part, Provision):
+            index_on_commit(Provision, [part.pk])
+        index_on_commit(type(record), [record.pk])
+    return part
+
+
+def delete_part(part, *, acting_user) -> None:
+    _refuse_anonymous(acting_user)
+    policy_for(part).require(acting_user, "delete", part)
+    record = _parent(part)
+    with transaction.atomic(), audited(acting_user):
+        part.delete()
+        index_on_commit(type(record), [record.pk])
+
+
+# The workflow ----------------------------------------------------------------------------
+
+
+def _step(record, step: str, acting_user) -> None:
+    """Refuse a step: 404-like refusal for who may not see the record, the status's sentence
+    for a step its status does not allow, the policy's refusal for who may not take it."""
+    _refuse_anonymous(acting_user)
+    policy = policy_for(record)
+    if not policy.allows(acting_user, "view", record):
+        policy.require(acting_user, step, record)
+    if record.status not in STEP_FROM[step]:
+        raise ValidationError(status_refusal(record, step))
+    policy.require(acting_user, step, record)
+
+
+def status_refusal(record, step: str) -> str:
+    names = {
+        "submit": _("submitted"),
+        "publish": _("published"),
+        "request_changes": _("sent back for changes"),
+        "withdraw": _("withdrawn"),
+    }
+    return _("This record is “%(status)s”: it cannot be %(step)s now.") % {
+        "status": record.get_status_display(),
+        "step": names[step],
+    }
+
+
+def step_allowed_by_status(record, step: str) -> bool:
+    return record.status in STEP_FROM[step]
+
+
+def secretariat_users():
+    return User.objects.filter(is_active=True, role_assignments__role=Role.SECRETARIAT).distinct()
+
+
+def contributors_of(record):
+    return User.objects.filter(
+        is_active=True,
+        role_assignments__role__in=[Role.FOCAL_POINT, Role.EXPERT],
+        role_assignments__participant_id=record.participant_id,
+    ).distinct()
+
+
+def _notify(recipients, title, record, acting_user, body="") -> None:
+    notify(
+        [u for u in recipients if u.pk != getattr(acting_user, "pk", None)],
+        title=title,
+        body=body,
+        params={"title": str(record)[:120], "state": record.participant.name},
+        url=record.get_absolute_url(),
+        sender=acting_user if getattr(acting_user, "pk", None) else None,
+    )
+
+
+def submit(record, *, acting_user):
+    """A State's contributor sends a draft to the Secretariat for validation."""
+    _step(record, "submit", acting_user)
+    with transaction.atomic(), audited(acting_user):
+        record.status = RecordStatus.SUBMITTED
+        record.submitted_at = timezone.now()
+        record.save(update_fields=["status", "submitted_at", "updated"])
+        _notify(
+            secretariat_users(),
+            gettext_lazy("Submitted for validation: %(title)s (%(state)s)"),
+            record,
+            acting_user,
+        )
+    return record
+
+
+def _publish_now(record, acting_user) -> PublishedVersion:
+    record.status = RecordStatus.PUBLISHED
+    record.version += 1
+    record.published_at = timezone.now()
+    record.validation_note = ""
+    record.save(update_fields=["status", "version", "published_at", "validation_note", "updated"])
+    fresh = serializers.for_serializing(type(record).objects.filter(pk=record.pk)).get()
+    return PublishedVersion.objects.create(
+        kind=record.KIND,
+        record_id=record.pk,
+        version=record.version,
+        published_at=record.published_at,
+        published_by=acting_user if getattr(acting_user, "pk", None) else None,
+        data=serializers.serialize_record(fresh),
+    )
+
+
+def publish(record, *, acting_user):
+    """The Secretariat publishes a submitted record: a new version, kept as it was published."""
+    _step(record, "publish", acting_user)
+    with transaction.atomic(), audited(acting_user):
+        _publish_now(record, acting_user)
+        _notify(
+            contributors_of(record),
+            gettext_lazy("Published: %(title)s (%(state)s)"),
+            record,
+            acting_user,
+        )
+    return record
+
+
+def request_changes(record, *, acting_user, note: str):
+    """The Secretariat sends a submitted record back to its State, saying what to change."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Say what should be changed before publication.")})
+    _step(record, "request_changes", acting_user)
+    with transaction.atomic(), audited(acting_user):
+        record.status = RecordStatus.CHANGES_REQUESTED
+        record.validation_note = note
+        record.save(update_fields=["status", "validation_note", "updated"])
+        _notify(
+            contributors_of(record),
+            gettext_lazy("Changes requested: %(title)s (%(state)s)"),
+            record,
+            acting_user,
+            body=note,
+        )
+    return record
+
+
+def withdraw(record, *, acting_user):
+    """The Secretariat takes a published record back to a draft; its published versions stay."""
+    _step(record, "withdraw", acting_user)
+    with transaction.atomic(), audited(acting_user):
+        record.status = RecordStatus.DRAFT
+        record.save(update_fields=["status", "updated"])
+        _notify(
+            contributors_of(record),
+            gettext_lazy("Withdrawn from publication: %(title)s (%(state)s)"),
+            record,
+            acting_user,
+        )
+    return record
+
+
+# Saved searches --------------------------------------------------------------------------
+
+
+def save_search(*, acting_user, name: str, query: str, filters: dict) -> SavedSearch:
+    _refuse_anonymous(acting_user)
+    saved = SavedSearch(
+        owner=acting_user, name=(name or "").strip(), query=query or "", filters=filters or {}
+    )
+    policy_for(saved).require(acting_user, "add", saved)
+    saved.full_clean()
+    with transaction.atomic(), audited(acting_user):
+        saved.save()
+    return saved
+
+
+def delete_search(saved: SavedSearch, *, acting_user) -> None:
+    _refuse_anonymous(acting_user)
+    policy_for(saved).require(acting_user, "delete", saved)
+    with transaction.atomic(), audited(acting_user):
+        saved.delete()
+
+
+# Records read from the format ------------------------------------------------------------
+
+
+class RecordRefused(Exception):
+    """A record of the format that cannot be written: ``errors`` are ``(key, message)``."""
+
+    def __init__(self, errors):
+        super().__init__("; ".join(m for _k, m in errors))
+        self.errors = errors
+
+
+def _errors_of(exc: ValidationError, prefix: str = "") -> list:
+    if hasattr(exc, "error_dict"):
+        return [
+            (f"{prefix}{k}" if k != "__all__" else prefix.rstrip(".") or "number", m)
+            for k, messages in exc.message_dict.items()
+            for m in messages
+        ]
+    return [(prefix.rstrip("."), m) for m in exc.messages]
+
+
+def write_parsed(parsed: serializers.ParsedRecord, *, acting_user) -> tuple[str, object]:
+    """Write a record read from the format: create it, or replace the stored record of the same
+    State, kind and number (its parts matched by number for provisions, replaced for a case's
+    sections). Returns ``("created" | "updated" | "unchanged", record)``; raises
+    ``RecordRefused`` (nothing of it written) or ``PermissionDenied``.
+
+    Only the Secretariat and the system give a status other than draft; a record they give as
+    published is published (a new version) when it is new or its content changed.
+    """
+    _refuse_anonymous(acting_user)
+    if not parsed.ok:
+        raise RecordRefused(parsed.errors)
+    incoming = parsed.instance
+    model = type(incoming)
+    policy = policy_for(model)
+    given = parsed.status
+    if given not in (None, RecordStatus.DRAFT) and not privileged(acting_user):
+        raise RecordRefused(
+            [("status", _("only the Secretariat may import records as “%(s)s”") % {"s": given})]
+        )
+    existing = (
+        model.objects.select_related("participant")
+        .filter(participant=incoming.participant, number=incoming.number)
+        .first()
+    )
+    with transaction.atomic(), audited(acting_user):
+        if existing is None:
+            policy.require(acting_user, "add", incoming)
+            record, before, before_status = incoming, None, None
+            record.created_by = acting_user if getattr(acting_user, "pk", None) else None
+        else:
+            if not policy.allows(acting_user, "view", existing):
+                policy.require(acting_user, "add", incoming)
+            policy.require(acting_user, "change", existing)
+            before_status = existing.status
+            before = serializers.content_of(_serialized(existing))
+            record = existing
+            for name in (*serializers.SCALARS[model.KIND], *serializers.PROVENANCE):
+                setattr(record, name, getattr(incoming, name))
+        if given is not None and privileged(acting_user):
+            target = given
+        else:
+            target = before_status if existing is not None else RecordStatus.DRAFT
+        savepoint = transaction.savepoint()
+        try:
+            record.full_clean()
+            record.save()
+            _set_m2m(record, parsed.m2m)
+            _write_parts(record, parsed, acting_user)
+        except ValidationError as exc:
+            transaction.savepoint_rollback(savepoint)
+            raise RecordRefused(_errors_of(exc)) from None
+        except RecordRefused:
+            transaction.savepoint_rollback(savepoint)
+            raise
+        changed = existing is None or serializers.content_of(_serialized(record)) != before
+        if not changed and target == before_status:
+            transaction.savepoint_rollback(savepoint)
+            return "unchanged", type(record).objects.get(pk=record.pk)
+        transaction.savepoint_commit(savepoint)
+        if target == RecordStatus.PUBLISHED:
+            if changed or before_status != RecordStatus.PUBLISHED:
+                _publish_now(record, acting_user)
+        elif record.status != target:
+            record.status = target
+            record.save(update_fields=["status", "updated"])
+        _reindex(record)
+    return ("created" if existing is None else "updated"), record
+
+
+def _serialized(record) -> dict:
+    return serializers.serialize_record(
+        serializers.for_serializing(type(record).objects.filter(pk=record.pk)).get()
+    )
+
+
+def _write_parts(record, parsed, acting_user) -> None:
+    if isinstance(record, Law):
+        stored = {p.number: p for p in record.provisions.all()}
+        keep = set()
+        for part in parsed.parts.get("provisions", []):
+            incoming = part.instance
+            provision = stored.get(incoming.number) or Provision(law=record)
+            for name in ("number", "heading", "text", "text_en", "position"):
+                setattr(provision, name, getattr(incoming, name))
+            provision.law = record
+            try:
+                provision.full_clean()
+            except ValidationError as exc:
+                raise RecordRefused(_errors_of(exc, f"{part.key}.")) from None
+            provision.save()
+            _set_m2m(provision, part.m2m)
+            keep.add(provision.pk)
+        record.provisions.exclude(pk__in=keep).delete()
+    elif isinstance(record, Case):
+        _write_case_parts(record, parsed, acting_user)
+
+
+def _write_case_parts(case: Case, parsed, acting_user) -> None:
+    for name in ("charges", "summaries", "proceedings", "cooperation", "attachments", "parties"):
+        getattr(case, name).all().delete()
+    defendants = {}
+    for name in ("summaries", "proceedings", "parties", "cooperation", "attachments"):
+        for part in parsed.parts.get(name, []):
+            instance = part.instance
+            instance.pk = None
+            instance.case = case
+            try:
+                instance.full_clean()
+            except ValidationError as exc:
+                raise RecordRefused(_errors_of(exc, f"{part.key}.")) from None
+            instance.save()
+            if name == "parties" and instance.kind == "defendant" and instance.initials:
+                defendants[instance.initials] = instance
+    visible = restrict(Provision.objects.select_related("law__participant"), acting_user)
+    for part in parsed.parts.get("charges", []):
+        charge = part.instance
+        charge.pk = None
+        charge.case = case
+        charge.defendant = defendants.get(part.defendant) if part.defendant else None
+        cited = []
+        for j, (state, law_number, number) in enumerate(part.cites):
+            provision = visible.filter(
+                law__participant__code=state, law__number=law_number, number=number
+            ).first()
+            if provision is None:
+                raise RecordRefused(
+                    [
+                        (
+                            f"{part.key}.provisions[{j}]",
+                            _(
+                                "no law %(law)s with a provision “%(p)s” is in the Library "
+                                "(import the law first, or name the provision in “cited”)"
+                            )
+                            % {"law": f"{state}/{law_number}", "p": number},
+                        )
+                    ]
+                )
+            cited.append(provision)
+        try:
+            charge.full_clean()
+        except ValidationError as exc:
+            raise RecordRefused(_errors_of(exc, f"{part.key}.")) from None
+        charge.save()
+        charge.provisions.set(cited)
