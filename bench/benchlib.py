@@ -36,3 +36,35 @@ def write_section(report: Path, begin: str, end: str, text: str) -> None:
     else:
         existing = existing.rstrip("\n") + "\n\n" + text
     report.write_text(existing, encoding="utf-8")
+
+
+#: Letters of the made-up words of each language of the synthetic corpora.
+ALPHABETS = {
+    "en": "abcdefghijklmnoprstuvwy",
+    "fr": "abcdefghijlmnoprstuvéèàêç",
+    "es": "abcdefghijlmnopqrstuvñáéíóú",
+    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
+    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+    "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
+}
+#: Made-up words per language.
+VOCABULARY = 5000
+
+
+def made_up_words(language: str, rng) -> list[str]:
+    """``VOCABULARY`` distinct made-up words of ``language`` (Chinese: 2–4 characters, as it is
+    written without spaces; others 3–9 letters), drawn from ``rng``."""
+    letters = ALPHABETS[language]
+    size = (2, 4) if language == "zh" else (3, 9)
+    seen, words = set(), []
+    while len(words) < VOCABULARY:
+        word = "".join(rng.choice(letters) for _ in range(rng.randint(*size)))
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]

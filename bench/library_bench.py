@@ -37,7 +37,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchlib import throwaway_postgres, write_section
+from benchlib import percentile, throwaway_postgres, write_section
 from library_corpus import SHERLOC_RECORDS, corpus, queries
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,11 +47,6 @@ TARGET_MS = 100
 TARGET_RECORDS = 1_000_000
 FILE_RECORDS = 100_000
 ENGINES = {"sqlite": "SQLite (FTS5)", "postgresql": "PostgreSQL (tsvector)"}
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def summary(values):

@@ -21,15 +21,9 @@ import bisect
 import random
 from collections.abc import Iterator
 
+from benchlib import VOCABULARY, made_up_words
+
 LANGUAGES = ["en", "fr", "es", "ru", "ar", "zh"]
-ALPHABETS = {
-    "en": "abcdefghijklmnoprstuvwy",
-    "fr": "abcdefghijlmnoprstuvéèàêç",
-    "es": "abcdefghijlmnopqrstuvñáéíóú",
-    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
-    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
-    "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
-}
 #: Subject words of each language, mixed into the text (each at about 1 word in 60).
 SUBJECT = {
     "en": ["trafficking", "smuggling", "firearms", "laundering", "organized", "victim"],
@@ -39,29 +33,16 @@ SUBJECT = {
     "ar": ["الاتجار", "تهريب", "الأسلحة", "غسل", "المنظمة", "الضحية"],
     "zh": ["贩运", "偷运", "枪支", "洗钱", "有组织", "被害人"],
 }
-VOCABULARY = 5000
 PROVISIONS_PER_LAW = 20
 #: SHERLOC's proportion: 3,400 cases to 14,000 provisions.
 CASE_SHARE = 3400 / 17400
 SHERLOC_RECORDS = 17_400
 
 
-def _words(language: str, rng: random.Random) -> list[str]:
-    letters = ALPHABETS[language]
-    size = (2, 4) if language == "zh" else (3, 9)
-    seen, words = set(), []
-    while len(words) < VOCABULARY:
-        word = "".join(rng.choice(letters) for _ in range(rng.randint(*size)))
-        if word not in seen:
-            seen.add(word)
-            words.append(word)
-    return words
-
-
 class _Text:
     def __init__(self, rng: random.Random):
         self.rng = rng
-        self.vocab = {language: _words(language, rng) for language in LANGUAGES}
+        self.vocab = {language: made_up_words(language, rng) for language in LANGUAGES}
         weights = [1 / (rank + 10) for rank in range(VOCABULARY)]
         total, acc, self.cumulative = sum(weights), 0.0, []
         for w in weights:

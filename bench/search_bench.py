@@ -45,7 +45,8 @@ import time
 import uuid
 from pathlib import Path
 
-from benchlib import write_section
+from benchlib import VOCABULARY, percentile, write_section
+from benchlib import made_up_words as words_for
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "benchmarks.md"
@@ -53,28 +54,7 @@ BEGIN, END = "<!-- bench:search -->", "<!-- /bench:search -->"
 TARGET_MS = 100
 TARGET_DOCS = 1_000_000
 LANGUAGES = ["en", "fr", "es", "ru", "ar", "zh"]
-ALPHABETS = {
-    "en": "abcdefghijklmnoprstuvwy",
-    "fr": "abcdefghijlmnoprstuvéèàêç",
-    "es": "abcdefghijlmnopqrstuvñáéíóú",
-    "ru": "абвгдежзийклмнопрстуфхцчшщыэюя",
-    "ar": "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
-    "zh": "的一是不了人我在有他这中大来上国个到说们为子和你地出道也时年",
-}
-VOCABULARY = 5000  # words per language
 OWNERS = 10
-
-
-def words_for(language: str, rng: random.Random) -> list[str]:
-    letters = ALPHABETS[language]
-    size = (2, 4) if language == "zh" else (3, 9)
-    seen, words = set(), []
-    while len(words) < VOCABULARY:
-        word = "".join(rng.choice(letters) for _ in range(rng.randint(*size)))
-        if word not in seen:
-            seen.add(word)
-            words.append(word)
-    return words
 
 
 def zipf_sampler(rng: random.Random):
@@ -207,11 +187,6 @@ def fill(count: int) -> dict:
         "load_s": loaded,
         "index_s": indexed,
     }
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def measure(data: dict, repeat: int) -> dict:

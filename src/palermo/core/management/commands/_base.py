@@ -64,3 +64,44 @@ def refused_as_error():
         yield
     except PermissionDenied as exc:
         raise CommandError(str(exc)) from None
+
+
+def import_file(command, importer: str, options: dict, *, label: str, extra=None, mapping=None):
+    """Run ``palermo … import FILE`` for ``importer`` and print its report (``--json``: the
+    report as JSON; otherwise errors on stderr, notes and the summary on stdout). A file with
+    errors ends the command with exit code 1 and nothing written."""
+    import json
+    from pathlib import Path
+
+    from palermo.platform.audit import surface
+    from palermo.platform.choices import Surface
+    from palermo.platform.imports import run_import
+    from palermo.platform.jobs import Progress
+
+    path = Path(options["file"])
+    if not path.is_file():
+        raise CommandError(f"No file at {path}.")
+    with (
+        progress_bar(not options["json"]) as callback,
+        refused_as_error(),
+        surface(Surface.CLI, label),
+    ):
+        report = run_import(
+            importer,
+            path,
+            acting_user=acting_user(options["user"]),
+            dry_run=options["dry_run"],
+            progress=Progress(callback=callback),
+            options=extra,
+            mapping=mapping,
+        )
+    if options["json"]:
+        command.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
+    else:
+        for error in report.errors:
+            command.stderr.write(f"error: {error}")
+        for warning in report.warnings:
+            command.stdout.write(f"note: {warning}")
+        command.stdout.write(report.message)
+    if not report.ok:
+        raise CommandError("Nothing was imported.", returncode=1)

@@ -1,14 +1,10 @@
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from palermo.platform.audit import surface
-from palermo.platform.choices import Surface
-from palermo.platform.imports import IMPORTERS, run_import
-from palermo.platform.jobs import Progress
+from palermo.platform.imports import IMPORTERS
 
-from ._base import acting_user, progress_bar, refused_as_error
+from ._base import import_file
 
 
 class Command(BaseCommand):
@@ -44,37 +40,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         name = options["importer"].replace("_", "-")
         importer = IMPORTERS[name]
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file at {path}.")
+        if not Path(options["file"]).is_file():
+            raise CommandError(f"No file at {options['file']}.")
         extra = {k: options[k] for k in importer.option_names if options.get(k)}
         mapping = None
         if options.get("mapping"):
             mapping = _load_mapping(options["mapping"], importer)
-        with (
-            progress_bar(not options["json"]) as callback,
-            refused_as_error(),
-            surface(Surface.CLI, f"palermo import {name}"),
-        ):
-            report = run_import(
-                name,
-                path,
-                acting_user=acting_user(options["user"]),
-                dry_run=options["dry_run"],
-                progress=Progress(callback=callback),
-                options=extra,
-                mapping=mapping,
-            )
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
-        else:
-            for error in report.errors:
-                self.stderr.write(f"error: {error}")
-            for warning in report.warnings:
-                self.stdout.write(f"note: {warning}")
-            self.stdout.write(report.message)
-        if not report.ok:
-            raise CommandError("Nothing was imported.", returncode=1)
+        import_file(
+            self, name, options, label=f"palermo import {name}", extra=extra, mapping=mapping
+        )
 
 
 def _load_mapping(filename: str, importer):

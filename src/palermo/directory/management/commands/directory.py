@@ -4,16 +4,17 @@ same importer, rows, policy and services as the pages and the API."""
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from palermo.core.management.commands._base import acting_user, progress_bar, refused_as_error
+from palermo.core.management.commands._base import (
+    acting_user,
+    import_file,
+    refused_as_error,
+)
 from palermo.platform.audit import record_reads, surface
 from palermo.platform.choices import Surface
 from palermo.platform.exports import SafeTableExport
-from palermo.platform.imports import run_import
-from palermo.platform.jobs import Progress
 from palermo.platform.policies import policy_for
 
 from ... import edition, services
@@ -78,29 +79,7 @@ class Command(BaseCommand):
         return getattr(self, f"do_{options['action']}")(options)
 
     def do_import(self, options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file at {path}.")
-        with (
-            progress_bar(not options["json"]) as callback,
-            refused_as_error(),
-            surface(Surface.CLI, "palermo directory import"),
-        ):
-            report = run_import(
-                DirectoryImporter.name,
-                path,
-                acting_user=acting_user(options["user"]),
-                dry_run=options["dry_run"],
-                progress=Progress(callback=callback),
-            )
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
-        else:
-            for error in report.errors:
-                self.stderr.write(f"error: {error}")
-            self.stdout.write(report.message)
-        if not report.ok:
-            raise CommandError("Nothing was imported.", returncode=1)
+        import_file(self, DirectoryImporter.name, options, label="palermo directory import")
 
     def do_export(self, options):
         output = options["output"]

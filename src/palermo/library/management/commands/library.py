@@ -10,15 +10,15 @@ prints one JSON object describing what it did (docs/user/library.md).
 
 import json
 import sys
-from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from palermo.core.management.commands._base import acting_user, progress_bar, refused_as_error
+from palermo.core.management.commands._base import (
+    acting_user,
+    import_file,
+)
 from palermo.platform.audit import surface
 from palermo.platform.choices import Surface
-from palermo.platform.imports import run_import
-from palermo.platform.jobs import Progress
 
 from ... import exports
 from ...choices import RecordKind, RecordStatus
@@ -63,29 +63,7 @@ class Command(BaseCommand):
         return self.export(options)
 
     def import_file(self, options):
-        path = Path(options["file"])
-        if not path.is_file():
-            raise CommandError(f"No file at {path}.")
-        with (
-            progress_bar(not options["json"]) as callback,
-            refused_as_error(),
-            surface(Surface.CLI, "palermo library import"),
-        ):
-            report = run_import(
-                "library",
-                path,
-                acting_user=acting_user(options["user"]),
-                dry_run=options["dry_run"],
-                progress=Progress(callback=callback),
-            )
-        if options["json"]:
-            self.stdout.write(json.dumps(report.as_dict(), default=str, indent=2))
-        else:
-            for error in report.errors:
-                self.stderr.write(f"error: {error}")
-            self.stdout.write(report.message)
-        if not report.ok:
-            raise CommandError("Nothing was imported.", returncode=1)
+        import_file(self, "library", options, label="palermo library import")
 
     def export(self, options):
         output = options["output"]
