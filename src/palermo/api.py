@@ -4,6 +4,7 @@ The error contract, pagination and OpenAPI details are the platform's (``platfor
 
 from palermo.core.api import router as core_router
 from palermo.core.api_auth import reader
+from palermo.assistance.api import router as assistance_router
 from palermo.directory.api import router as directory_router
 from palermo.library.api import router as library_router
 from palermo.platform.api import PalermoAPI, openapi_reader
@@ -29,3 +30,4 @@ api.add_router("/", core_router)
 api.add_router("/treaties", treaties_router)
 api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
+api.add_router("/assistance", assistance_router)

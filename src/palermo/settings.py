@@ -140,6 +140,7 @@ INSTALLED_APPS = [
     "palermo.treaties",
     "palermo.library",
     "palermo.directory",
+    "palermo.assistance",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,7 @@ urlpatterns = [
     path("treaties/", include("palermo.treaties.urls")),
     path("library/", include("palermo.library.urls")),
     path("directory/", include("palermo.directory.urls")),
+    path("assistance/", include("palermo.assistance.urls")),
     path("", include("palermo.core.urls")),
 ]
 

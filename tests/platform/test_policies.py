@@ -168,3 +168,24 @@ def test_restricted_fields_need_a_condition_on_the_user_alone(people):
         del POLICIES[Group]
         for action in ("view", "add", "change", "delete", "see_reads"):
             rules.remove_perm(f"auth.{action}_group")
+
+
+def test_member_through_a_relation_allows_the_related_rows_to_the_grantees_only(people):
+    """``member(role, field=…)``: a grant on a related row (an organisation that funds a
+    project) opens this row (the project's activity), in lists and single checks alike."""
+    from palermo.platform.policies import member
+
+    owner, stranger = people["secretariat"], people["stranger"]
+    case = Casefile.objects.create(title="Operation Lantern")
+    other = Casefile.objects.create(title="Someone else's")
+    mine = CasefileNote.objects.create(casefile=case, text="on the granted case")
+    theirs = CasefileNote.objects.create(casefile=other, text="on another case")
+    grant(case, to=owner, role="owner", acting_user=owner, first=True)
+    condition = member("owner", field="casefile")
+    rows = CasefileNote.objects.filter(condition.rows(owner, CasefileNote))
+    assert list(rows) == [mine]
+    assert condition.test(owner, mine) and not condition.test(owner, theirs)
+    assert condition.rows(stranger, CasefileNote) is not False
+    assert not CasefileNote.objects.filter(condition.rows(stranger, CasefileNote)).exists()
+    assert not condition.test(stranger, mine)
+    assert condition.rows(AnonymousUser(), CasefileNote) is False

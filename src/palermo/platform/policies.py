@@ -295,10 +295,23 @@ def owner(field: str = "owner") -> Condition:
 
 class Member(Condition):
     """The user was granted one of ``roles`` on this very row, directly or through a group
-    (an authority's registered members): the grants of ``platform.Grant``."""
+    (an authority's registered members): the grants of ``platform.Grant``.
 
-    def __init__(self, *roles: str):
-        self.roles = roles
+    With ``field``, the grant is on a related row instead: ``member("member",
+    field="project__fundings__donor")`` allows an activity to the members of an organisation
+    that funds its project (the path may cross many-valued relations).
+    """
+
+    def __init__(self, *roles: str, field: str | None = None):
+        self.roles, self.field = roles, field
+
+    def _target(self, model):
+        if self.field is None:
+            return model
+        current = model
+        for part in self.field.split("__"):
+            current = current._meta.get_field(part).related_model
+        return current
 
     def _grants(self, user, model):
         from .models import Grant
@@ -308,7 +321,8 @@ class Member(Condition):
     def rows(self, user, model):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
             return False
-        return Q(pk__in=self._grants(user, model).values("object_id"))
+        granted = self._grants(user, self._target(model)).values("object_id")
+        return Q(**{f"{self.field or 'pk'}__in": granted})
 
     def test(self, user, obj):
         if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -317,14 +331,16 @@ class Member(Condition):
             return True
         if obj.pk is None:
             return False  # nobody holds a grant on a row that does not exist yet
-        return self._grants(user, type(obj)).filter(object_id=obj.pk).exists()
+        if self.field is None:
+            return self._grants(user, type(obj)).filter(object_id=obj.pk).exists()
+        return super().test(user, obj)
 
     def __repr__(self):
-        return f"member{self.roles}"
+        return f"member{self.roles}@{self.field}" if self.field else f"member{self.roles}"
 
 
-def member(*roles: str) -> Condition:
-    return Member(*roles)
+def member(*roles: str, field: str | None = None) -> Condition:
+    return Member(*roles, field=field)
 
 
 class Via(Condition):

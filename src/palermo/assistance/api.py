@@ -1,0 +1,5 @@
+"""Assistance API. (Being built.)"""
+
+from ninja import Router
+
+router = Router(tags=["assistance"])

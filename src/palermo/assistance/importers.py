@@ -1,0 +1,1 @@
+"""Imports of programmes, activities and needs (CSV/XLSX). (Being built.)"""

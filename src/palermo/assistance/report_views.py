@@ -1,0 +1,3 @@
+"""The periodic report's pages. (Being built.)"""
+
+urlpatterns = []

@@ -1,0 +1,1 @@
+"""Search providers of Assistance. (Being built.)"""
