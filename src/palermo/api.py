@@ -2,9 +2,9 @@
 
 The error contract, pagination and OpenAPI details are the platform's (``platform/api.py``)."""
 
+from palermo.assistance.api import router as assistance_router
 from palermo.core.api import router as core_router
 from palermo.core.api_auth import reader
-from palermo.assistance.api import router as assistance_router
 from palermo.directory.api import router as directory_router
 from palermo.library.api import router as library_router
 from palermo.platform.api import PalermoAPI, openapi_reader

@@ -8,547 +8,1564 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0005_move_jobs_and_notifications'),
-        ('library', '0001_initial'),
-        ('platform', '0004_data_versions'),
-        ('treaties', '0004_som_vessel_authority_subject'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0005_move_jobs_and_notifications"),
+        ("library", "0001_initial"),
+        ("platform", "0004_data_versions"),
+        ("treaties", "0004_som_vessel_authority_subject"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssistanceType',
+            name="AssistanceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('aliases', models.JSONField(blank=True, default=list, verbose_name='other names')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                ("aliases", models.JSONField(blank=True, default=list, verbose_name="other names")),
             ],
             options={
-                'verbose_name': 'type of assistance',
-                'verbose_name_plural': 'types of assistance',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "type of assistance",
+                "verbose_name_plural": "types of assistance",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InstitutionType',
+            name="InstitutionType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'beneficiary institution type',
-                'verbose_name_plural': 'beneficiary institution types',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "beneficiary institution type",
+                "verbose_name_plural": "beneficiary institution types",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='PriorityArea',
+            name="PriorityArea",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'priority area',
-                'verbose_name_plural': 'priority areas',
-                'ordering': ['position', 'code'],
-                'abstract': False,
+                "verbose_name": "priority area",
+                "verbose_name_plural": "priority areas",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='StatedFigure',
+            name="StatedFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('value', models.DecimalField(decimal_places=2, max_digits=16, verbose_name='value')),
-                ('unit', models.CharField(max_length=100, verbose_name='unit')),
-                ('what', models.TextField(verbose_name='what it counts')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of the document')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                (
+                    "value",
+                    models.DecimalField(decimal_places=2, max_digits=16, verbose_name="value"),
+                ),
+                ("unit", models.CharField(max_length=100, verbose_name="unit")),
+                ("what", models.TextField(verbose_name="what it counts")),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of the document"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'stated figure',
-                'verbose_name_plural': 'stated figures',
-                'ordering': ['paragraph', 'pk'],
+                "verbose_name": "stated figure",
+                "verbose_name_plural": "stated figures",
+                "ordering": ["paragraph", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Activity',
+            name="Activity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=400, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('unknown', 'Not stated')], default='planned', max_length=12, verbose_name='status')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='precision of the dates')),
-                ('regions', models.JSONField(blank=True, default=list, verbose_name='regions')),
-                ('published', models.BooleanField(default=False, help_text='Published work is public.', verbose_name='published')),
-                ('iati_identifier', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='IATI identifier')),
-                ('origin', models.CharField(choices=[('palermo', 'Recorded here'), ('partner', 'Partner activity (IATI)'), ('historical', 'Historical record')], default='palermo', max_length=12, verbose_name='origin')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='place')),
-                ('crime_labels', models.JSONField(blank=True, default=list, verbose_name='crime types as stated')),
-                ('outputs', models.JSONField(blank=True, default=dict, verbose_name='outputs')),
-                ('cost', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='cost')),
-                ('cost_currency', models.CharField(blank=True, help_text='ISO 4217 code, e.g. USD, EUR, GBP.', max_length=3, verbose_name='currency of the cost')),
-                ('articles', models.ManyToManyField(blank=True, related_name='+', to='treaties.article', verbose_name='articles addressed')),
-                ('beneficiaries', models.ManyToManyField(blank=True, related_name='+', to='core.participant', verbose_name='beneficiary States')),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='+', to='library.crimetype', verbose_name='crime types')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='activities', to='assistance.assistancetype', verbose_name='type of assistance')),
-                ('institutions', models.ManyToManyField(blank=True, related_name='+', to='assistance.institutiontype', verbose_name='beneficiary institutions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=400, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("unknown", "Not stated"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="precision of the dates",
+                    ),
+                ),
+                ("regions", models.JSONField(blank=True, default=list, verbose_name="regions")),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published work is public.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "iati_identifier",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="IATI identifier"
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("palermo", "Recorded here"),
+                            ("partner", "Partner activity (IATI)"),
+                            ("historical", "Historical record"),
+                        ],
+                        default="palermo",
+                        max_length=12,
+                        verbose_name="origin",
+                    ),
+                ),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="place")),
+                (
+                    "crime_labels",
+                    models.JSONField(
+                        blank=True, default=list, verbose_name="crime types as stated"
+                    ),
+                ),
+                ("outputs", models.JSONField(blank=True, default=dict, verbose_name="outputs")),
+                (
+                    "cost",
+                    models.DecimalField(
+                        blank=True, decimal_places=2, max_digits=16, null=True, verbose_name="cost"
+                    ),
+                ),
+                (
+                    "cost_currency",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 4217 code, e.g. USD, EUR, GBP.",
+                        max_length=3,
+                        verbose_name="currency of the cost",
+                    ),
+                ),
+                (
+                    "articles",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="treaties.article",
+                        verbose_name="articles addressed",
+                    ),
+                ),
+                (
+                    "beneficiaries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="beneficiary States",
+                    ),
+                ),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="activities",
+                        to="assistance.assistancetype",
+                        verbose_name="type of assistance",
+                    ),
+                ),
+                (
+                    "institutions",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="assistance.institutiontype",
+                        verbose_name="beneficiary institutions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity',
-                'verbose_name_plural': 'activities',
-                'ordering': ['-start', 'code'],
+                "verbose_name": "activity",
+                "verbose_name_plural": "activities",
+                "ordering": ["-start", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ActivityDocument',
+            name="ActivityDocument",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address')),
-                ('file', models.FileField(blank=True, upload_to='assistance/documents/', verbose_name='file')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='documents', to='assistance.activity')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "file",
+                    models.FileField(
+                        blank=True, upload_to="assistance/documents/", verbose_name="file"
+                    ),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="documents",
+                        to="assistance.activity",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'document',
-                'verbose_name_plural': 'documents',
-                'ordering': ['activity', 'title'],
+                "verbose_name": "document",
+                "verbose_name_plural": "documents",
+                "ordering": ["activity", "title"],
             },
         ),
         migrations.CreateModel(
-            name='ExchangeRate',
+            name="ExchangeRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('currency', models.CharField(max_length=3, validators=[palermo.assistance.models._currency], verbose_name='currency')),
-                ('month', models.DateField(help_text='The first day of the month.', verbose_name='month')),
-                ('per_usd', models.DecimalField(decimal_places=6, max_digits=18, verbose_name='units per US dollar')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        max_length=3,
+                        validators=[palermo.assistance.models._currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "month",
+                    models.DateField(help_text="The first day of the month.", verbose_name="month"),
+                ),
+                (
+                    "per_usd",
+                    models.DecimalField(
+                        decimal_places=6, max_digits=18, verbose_name="units per US dollar"
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
             ],
             options={
-                'verbose_name': 'exchange rate',
-                'verbose_name_plural': 'exchange rates',
-                'ordering': ['currency', 'month'],
-                'constraints': [models.UniqueConstraint(fields=('currency', 'month'), name='unique_rate_month')],
+                "verbose_name": "exchange rate",
+                "verbose_name_plural": "exchange rates",
+                "ordering": ["currency", "month"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("currency", "month"), name="unique_rate_month")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('priority', models.CharField(choices=[('high', 'High'), ('medium', 'Medium'), ('low', 'Low')], default='medium', max_length=6, verbose_name='priority')),
-                ('origin', models.CharField(choices=[('review', "A review's list of observations"), ('questionnaire', 'A questionnaire answer'), ('request', 'A direct request'), ('assessment', 'A Secretariat assessment')], default='request', max_length=14, verbose_name='origin')),
-                ('origin_reference', models.CharField(blank=True, max_length=300, verbose_name='found in')),
-                ('origin_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('planned', 'Planned'), ('being_met', 'Being met'), ('met', 'Met'), ('withdrawn', 'Withdrawn')], default='open', max_length=10, verbose_name='status')),
-                ('wanted_by', models.DateField(blank=True, null=True, verbose_name='wanted by')),
-                ('estimated_cost_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='estimated cost (USD)')),
-                ('articles', models.ManyToManyField(blank=True, related_name='+', to='treaties.article', verbose_name='articles')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('crime_types', models.ManyToManyField(blank=True, related_name='+', to='library.crimetype', verbose_name='crime types')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('origin_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contenttypes.contenttype')),
-                ('participant', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='assistance_needs', to='core.participant', verbose_name='State')),
-                ('type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='needs', to='assistance.assistancetype', verbose_name='type of assistance')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "priority",
+                    models.CharField(
+                        choices=[("high", "High"), ("medium", "Medium"), ("low", "Low")],
+                        default="medium",
+                        max_length=6,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("review", "A review's list of observations"),
+                            ("questionnaire", "A questionnaire answer"),
+                            ("request", "A direct request"),
+                            ("assessment", "A Secretariat assessment"),
+                        ],
+                        default="request",
+                        max_length=14,
+                        verbose_name="origin",
+                    ),
+                ),
+                (
+                    "origin_reference",
+                    models.CharField(blank=True, max_length=300, verbose_name="found in"),
+                ),
+                ("origin_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("planned", "Planned"),
+                            ("being_met", "Being met"),
+                            ("met", "Met"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        default="open",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("wanted_by", models.DateField(blank=True, null=True, verbose_name="wanted by")),
+                (
+                    "estimated_cost_usd",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="estimated cost (USD)",
+                    ),
+                ),
+                (
+                    "articles",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="treaties.article", verbose_name="articles"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "crime_types",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="library.crimetype",
+                        verbose_name="crime types",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "origin_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assistance_needs",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
+                (
+                    "type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="needs",
+                        to="assistance.assistancetype",
+                        verbose_name="type of assistance",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'need',
-                'verbose_name_plural': 'needs',
-                'ordering': ['participant__name', '-created', 'pk'],
+                "verbose_name": "need",
+                "verbose_name_plural": "needs",
+                "ordering": ["participant__name", "-created", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NeedActivity',
+            name="NeedActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('linked_at', models.DateTimeField(auto_now_add=True, verbose_name='linked')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='need_links', to='assistance.activity')),
-                ('linked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='links', to='assistance.need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                ("linked_at", models.DateTimeField(auto_now_add=True, verbose_name="linked")),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="need_links",
+                        to="assistance.activity",
+                    ),
+                ),
+                (
+                    "linked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="links",
+                        to="assistance.need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'activity addressing a need',
-                'verbose_name_plural': 'activities addressing needs',
-                'ordering': ['need', 'linked_at'],
+                "verbose_name": "activity addressing a need",
+                "verbose_name_plural": "activities addressing needs",
+                "ordering": ["need", "linked_at"],
             },
         ),
         migrations.AddField(
-            model_name='need',
-            name='activities',
-            field=models.ManyToManyField(blank=True, related_name='needs', through='assistance.NeedActivity', to='assistance.activity', verbose_name='activities addressing it'),
+            model_name="need",
+            name="activities",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="needs",
+                through="assistance.NeedActivity",
+                to="assistance.activity",
+                verbose_name="activities addressing it",
+            ),
         ),
         migrations.CreateModel(
-            name='NeedEvent',
+            name="NeedEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status_from', models.CharField(blank=True, choices=[('open', 'Open'), ('planned', 'Planned'), ('being_met', 'Being met'), ('met', 'Met'), ('withdrawn', 'Withdrawn')], max_length=10, verbose_name='from')),
-                ('status_to', models.CharField(choices=[('open', 'Open'), ('planned', 'Planned'), ('being_met', 'Being met'), ('met', 'Met'), ('withdrawn', 'Withdrawn')], max_length=10, verbose_name='to')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
-                ('at', models.DateTimeField(auto_now_add=True, verbose_name='when')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='assistance.need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status_from",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("open", "Open"),
+                            ("planned", "Planned"),
+                            ("being_met", "Being met"),
+                            ("met", "Met"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=10,
+                        verbose_name="from",
+                    ),
+                ),
+                (
+                    "status_to",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("planned", "Planned"),
+                            ("being_met", "Being met"),
+                            ("met", "Met"),
+                            ("withdrawn", "Withdrawn"),
+                        ],
+                        max_length=10,
+                        verbose_name="to",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="note")),
+                ("at", models.DateTimeField(auto_now_add=True, verbose_name="when")),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="assistance.need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'status change',
-                'verbose_name_plural': 'status changes',
-                'ordering': ['need', 'at', 'pk'],
+                "verbose_name": "status change",
+                "verbose_name_plural": "status changes",
+                "ordering": ["need", "at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('name', models.CharField(max_length=300, unique=True, verbose_name='name')),
-                ('acronym', models.CharField(blank=True, max_length=40, verbose_name='acronym')),
-                ('kind', models.CharField(choices=[('government', 'Government'), ('multilateral', 'Multilateral organisation'), ('regional', 'Regional organisation'), ('un', 'United Nations entity'), ('ngo', 'Non-governmental organisation'), ('foundation', 'Foundation'), ('private', 'Private sector'), ('academic', 'Academic institution'), ('other', 'Other')], default='other', max_length=20, verbose_name='kind')),
-                ('iati_ref', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='IATI organisation identifier')),
-                ('participant', models.ForeignKey(blank=True, help_text='For a government: the State it is.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.participant', verbose_name='State')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("name", models.CharField(max_length=300, unique=True, verbose_name="name")),
+                ("acronym", models.CharField(blank=True, max_length=40, verbose_name="acronym")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("government", "Government"),
+                            ("multilateral", "Multilateral organisation"),
+                            ("regional", "Regional organisation"),
+                            ("un", "United Nations entity"),
+                            ("ngo", "Non-governmental organisation"),
+                            ("foundation", "Foundation"),
+                            ("private", "Private sector"),
+                            ("academic", "Academic institution"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "iati_ref",
+                    models.CharField(
+                        blank=True,
+                        db_index=True,
+                        max_length=100,
+                        verbose_name="IATI organisation identifier",
+                    ),
+                ),
+                (
+                    "participant",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a government: the State it is.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="State",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'organisation',
-                'verbose_name_plural': 'organisations',
-                'ordering': ['name'],
-            },
-        ),
-        migrations.AddField(
-            model_name='activity',
-            name='partners',
-            field=models.ManyToManyField(blank=True, related_name='activities', to='assistance.organisation', verbose_name='partners'),
-        ),
-        migrations.AddField(
-            model_name='activity',
-            name='reporting_organisation',
-            field=models.ForeignKey(blank=True, help_text="For a partner's activity: the organisation whose IATI file it came from.", null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reported_activities', to='assistance.organisation', verbose_name='reporting organisation'),
-        ),
-        migrations.CreateModel(
-            name='Participation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('women', models.PositiveIntegerField(default=0, verbose_name='women')),
-                ('men', models.PositiveIntegerField(default=0, verbose_name='men')),
-                ('other', models.PositiveIntegerField(default=0, verbose_name='other or not stated')),
-                ('activity', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='assistance.activity')),
-                ('institution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='assistance.institutiontype', verbose_name='institution')),
-            ],
-            options={
-                'verbose_name': 'participants',
-                'verbose_name_plural': 'participants',
-                'ordering': ['activity', 'institution__position', 'pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='PriorityActivity',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('names', models.JSONField(blank=True, default=dict, verbose_name='names in other languages')),
-                ('position', models.PositiveSmallIntegerField(default=0, verbose_name='position')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('articles', models.ManyToManyField(blank=True, related_name='+', to='treaties.article', verbose_name='articles')),
-            ],
-            options={
-                'verbose_name': 'priority activity',
-                'verbose_name_plural': 'priority activities',
-                'ordering': ['position', 'code'],
-                'abstract': False,
-            },
-        ),
-        migrations.AddField(
-            model_name='activity',
-            name='priority_activities',
-            field=models.ManyToManyField(blank=True, related_name='activities', to='assistance.priorityactivity', verbose_name='priority activities'),
-        ),
-        migrations.AddField(
-            model_name='need',
-            name='priority_areas',
-            field=models.ManyToManyField(blank=True, related_name='needs', to='assistance.priorityarea', verbose_name='priority areas'),
-        ),
-        migrations.AddField(
-            model_name='activity',
-            name='priority_areas',
-            field=models.ManyToManyField(blank=True, related_name='activities', to='assistance.priorityarea', verbose_name='priority areas'),
-        ),
-        migrations.CreateModel(
-            name='Programme',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=400, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('unknown', 'Not stated')], default='planned', max_length=12, verbose_name='status')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='precision of the dates')),
-                ('regions', models.JSONField(blank=True, default=list, verbose_name='regions')),
-                ('published', models.BooleanField(default=False, help_text='Published work is public.', verbose_name='published')),
-                ('iati_identifier', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='IATI identifier')),
-                ('kind', models.CharField(choices=[('thematic', 'Thematic'), ('regional', 'Regional'), ('national', 'National'), ('joint', 'Joint'), ('global', 'Global'), ('tool', 'Tool or service'), ('network', 'Network')], default='thematic', max_length=12, verbose_name='kind')),
-                ('period', models.CharField(blank=True, help_text='E.g. “2010-2012”.', max_length=40, verbose_name='period as stated')),
-                ('budget_usd', models.DecimalField(blank=True, decimal_places=2, max_digits=16, null=True, verbose_name='budget as stated (USD)')),
-                ('budget_note', models.CharField(blank=True, max_length=300, verbose_name='note on the budget')),
-                ('beneficiaries', models.ManyToManyField(blank=True, related_name='+', to='core.participant', verbose_name='beneficiary States')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('partners', models.ManyToManyField(blank=True, related_name='programmes', to='assistance.organisation', verbose_name='partners')),
-                ('priority_activities', models.ManyToManyField(blank=True, related_name='programmes', to='assistance.priorityactivity', verbose_name='priority activities')),
-                ('priority_areas', models.ManyToManyField(blank=True, related_name='programmes', to='assistance.priorityarea', verbose_name='priority areas')),
-            ],
-            options={
-                'verbose_name': 'programme',
-                'verbose_name_plural': 'programmes',
-                'ordering': ['title'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Indicator',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('name', models.CharField(max_length=300, verbose_name='indicator')),
-                ('unit', models.CharField(blank=True, max_length=60, verbose_name='unit')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='baseline')),
-                ('baseline_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='baseline year')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='target')),
-                ('target_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='target year')),
-                ('actual', models.DecimalField(blank=True, decimal_places=2, max_digits=14, null=True, verbose_name='actual')),
-                ('actual_year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year of the actual')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='assistance.programme')),
-            ],
-            options={
-                'verbose_name': 'outcome indicator',
-                'verbose_name_plural': 'outcome indicators',
-                'ordering': ['programme', 'name'],
-            },
-        ),
-        migrations.CreateModel(
-            name='Evaluation',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('evaluator', models.CharField(blank=True, max_length=200, verbose_name='evaluator')),
-                ('findings', models.TextField(blank=True, verbose_name='findings')),
-                ('lessons', models.TextField(blank=True, verbose_name='lessons')),
-                ('url', models.URLField(blank=True, max_length=500, verbose_name='address')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='assistance.programme')),
-            ],
-            options={
-                'verbose_name': 'evaluation',
-                'verbose_name_plural': 'evaluations',
-                'ordering': ['programme', '-date'],
+                "verbose_name": "organisation",
+                "verbose_name_plural": "organisations",
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='programme',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to='assistance.programme', verbose_name='programme'),
+            model_name="activity",
+            name="partners",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="activities",
+                to="assistance.organisation",
+                verbose_name="partners",
+            ),
+        ),
+        migrations.AddField(
+            model_name="activity",
+            name="reporting_organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="For a partner's activity: the organisation whose IATI file it came from.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reported_activities",
+                to="assistance.organisation",
+                verbose_name="reporting organisation",
+            ),
         ),
         migrations.CreateModel(
-            name='Project',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source_row', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='row of the imported file')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('code', models.SlugField(max_length=80, unique=True, verbose_name='code')),
-                ('title', models.CharField(max_length=400, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('unknown', 'Not stated')], default='planned', max_length=12, verbose_name='status')),
-                ('start', models.DateField(blank=True, null=True, verbose_name='start')),
-                ('end', models.DateField(blank=True, null=True, verbose_name='end')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=5, verbose_name='precision of the dates')),
-                ('regions', models.JSONField(blank=True, default=list, verbose_name='regions')),
-                ('published', models.BooleanField(default=False, help_text='Published work is public.', verbose_name='published')),
-                ('iati_identifier', models.CharField(blank=True, db_index=True, max_length=200, verbose_name='IATI identifier')),
-                ('beneficiaries', models.ManyToManyField(blank=True, related_name='+', to='core.participant', verbose_name='beneficiary States')),
-                ('import_run', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='platform.importrun', verbose_name='import')),
-                ('priority_areas', models.ManyToManyField(blank=True, related_name='projects', to='assistance.priorityarea', verbose_name='priority areas')),
-                ('programme', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='projects', to='assistance.programme', verbose_name='programme')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("women", models.PositiveIntegerField(default=0, verbose_name="women")),
+                ("men", models.PositiveIntegerField(default=0, verbose_name="men")),
+                (
+                    "other",
+                    models.PositiveIntegerField(default=0, verbose_name="other or not stated"),
+                ),
+                (
+                    "activity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="assistance.activity",
+                    ),
+                ),
+                (
+                    "institution",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="assistance.institutiontype",
+                        verbose_name="institution",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'project',
-                'verbose_name_plural': 'projects',
-                'ordering': ['code'],
+                "verbose_name": "participants",
+                "verbose_name_plural": "participants",
+                "ordering": ["activity", "institution__position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Funding',
+            name="PriorityActivity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount')),
-                ('currency', models.CharField(default='USD', help_text='ISO 4217 code, e.g. USD, EUR, GBP.', max_length=3, validators=[palermo.assistance.models._currency], verbose_name='currency')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month')),
-                ('donor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='fundings', to='assistance.organisation', verbose_name='donor')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='fundings', to='assistance.project', verbose_name='project')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "names",
+                    models.JSONField(
+                        blank=True, default=dict, verbose_name="names in other languages"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0, verbose_name="position")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "articles",
+                    models.ManyToManyField(
+                        blank=True, related_name="+", to="treaties.article", verbose_name="articles"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'funding',
-                'verbose_name_plural': 'fundings',
-                'ordering': ['year', 'month', 'pk'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Expenditure',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount')),
-                ('currency', models.CharField(default='USD', help_text='ISO 4217 code, e.g. USD, EUR, GBP.', max_length=3, validators=[palermo.assistance.models._currency], verbose_name='currency')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='description')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='expenditures', to='assistance.project', verbose_name='project')),
-            ],
-            options={
-                'verbose_name': 'expenditure',
-                'verbose_name_plural': 'expenditures',
-                'ordering': ['year', 'month', 'pk'],
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='Budget',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=16, validators=[django.core.validators.MinValueValidator(0)], verbose_name='amount')),
-                ('currency', models.CharField(default='USD', help_text='ISO 4217 code, e.g. USD, EUR, GBP.', max_length=3, validators=[palermo.assistance.models._currency], verbose_name='currency')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('month', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='month')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='budgets', to='assistance.project', verbose_name='project')),
-            ],
-            options={
-                'verbose_name': 'budget line',
-                'verbose_name_plural': 'budget lines',
-                'ordering': ['year', 'month', 'pk'],
-                'abstract': False,
+                "verbose_name": "priority activity",
+                "verbose_name_plural": "priority activities",
+                "ordering": ["position", "code"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='activity',
-            name='project',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='activities', to='assistance.project', verbose_name='project'),
+            model_name="activity",
+            name="priority_activities",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="activities",
+                to="assistance.priorityactivity",
+                verbose_name="priority activities",
+            ),
+        ),
+        migrations.AddField(
+            model_name="need",
+            name="priority_areas",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="needs",
+                to="assistance.priorityarea",
+                verbose_name="priority areas",
+            ),
+        ),
+        migrations.AddField(
+            model_name="activity",
+            name="priority_areas",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="activities",
+                to="assistance.priorityarea",
+                verbose_name="priority areas",
+            ),
         ),
         migrations.CreateModel(
-            name='Proposal',
+            name="Programme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('source', models.CharField(blank=True, max_length=300, verbose_name='source')),
-                ('paragraph', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='paragraph')),
-                ('demo', models.BooleanField(default=False, verbose_name='fictional demo content')),
-                ('code', models.SlugField(max_length=40, unique=True, verbose_name='code')),
-                ('summary', models.TextField(verbose_name='summary')),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('planned', 'Planned'), ('ongoing', 'Ongoing'), ('completed', 'Completed'), ('cancelled', 'Cancelled'), ('unknown', 'Not stated')], default='proposed', max_length=12, verbose_name='status')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='year')),
-                ('priority_areas', models.ManyToManyField(blank=True, related_name='proposals', to='assistance.priorityarea', verbose_name='priority areas')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=400, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("unknown", "Not stated"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="precision of the dates",
+                    ),
+                ),
+                ("regions", models.JSONField(blank=True, default=list, verbose_name="regions")),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published work is public.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "iati_identifier",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="IATI identifier"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("thematic", "Thematic"),
+                            ("regional", "Regional"),
+                            ("national", "National"),
+                            ("joint", "Joint"),
+                            ("global", "Global"),
+                            ("tool", "Tool or service"),
+                            ("network", "Network"),
+                        ],
+                        default="thematic",
+                        max_length=12,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "period",
+                    models.CharField(
+                        blank=True,
+                        help_text="E.g. “2010-2012”.",
+                        max_length=40,
+                        verbose_name="period as stated",
+                    ),
+                ),
+                (
+                    "budget_usd",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=16,
+                        null=True,
+                        verbose_name="budget as stated (USD)",
+                    ),
+                ),
+                (
+                    "budget_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="note on the budget"),
+                ),
+                (
+                    "beneficiaries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="beneficiary States",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "partners",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="programmes",
+                        to="assistance.organisation",
+                        verbose_name="partners",
+                    ),
+                ),
+                (
+                    "priority_activities",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="programmes",
+                        to="assistance.priorityactivity",
+                        verbose_name="priority activities",
+                    ),
+                ),
+                (
+                    "priority_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="programmes",
+                        to="assistance.priorityarea",
+                        verbose_name="priority areas",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'proposal',
-                'verbose_name_plural': 'proposals',
-                'ordering': ['code'],
+                "verbose_name": "programme",
+                "verbose_name_plural": "programmes",
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('title', models.CharField(max_length=300, verbose_name='title')),
-                ('date_from', models.DateField(verbose_name='from')),
-                ('date_to', models.DateField(verbose_name='to')),
-                ('narratives', models.JSONField(blank=True, default=dict, verbose_name='narratives')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("name", models.CharField(max_length=300, verbose_name="indicator")),
+                ("unit", models.CharField(blank=True, max_length=60, verbose_name="unit")),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "baseline_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="baseline year"
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="target",
+                    ),
+                ),
+                (
+                    "target_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="target year"
+                    ),
+                ),
+                (
+                    "actual",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=2,
+                        max_digits=14,
+                        null=True,
+                        verbose_name="actual",
+                    ),
+                ),
+                (
+                    "actual_year",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="year of the actual"
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="assistance.programme",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-date_to', '-pk'],
+                "verbose_name": "outcome indicator",
+                "verbose_name_plural": "outcome indicators",
+                "ordering": ["programme", "name"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Evaluation",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "evaluator",
+                    models.CharField(blank=True, max_length=200, verbose_name="evaluator"),
+                ),
+                ("findings", models.TextField(blank=True, verbose_name="findings")),
+                ("lessons", models.TextField(blank=True, verbose_name="lessons")),
+                ("url", models.URLField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="assistance.programme",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "evaluation",
+                "verbose_name_plural": "evaluations",
+                "ordering": ["programme", "-date"],
+            },
+        ),
+        migrations.AddField(
+            model_name="activity",
+            name="programme",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="activities",
+                to="assistance.programme",
+                verbose_name="programme",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Project",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "source_row",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        verbose_name="row of the imported file",
+                    ),
+                ),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("code", models.SlugField(max_length=80, unique=True, verbose_name="code")),
+                ("title", models.CharField(max_length=400, verbose_name="title")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("unknown", "Not stated"),
+                        ],
+                        default="planned",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                ("start", models.DateField(blank=True, null=True, verbose_name="start")),
+                ("end", models.DateField(blank=True, null=True, verbose_name="end")),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[("day", "Day"), ("month", "Month"), ("year", "Year")],
+                        default="day",
+                        max_length=5,
+                        verbose_name="precision of the dates",
+                    ),
+                ),
+                ("regions", models.JSONField(blank=True, default=list, verbose_name="regions")),
+                (
+                    "published",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Published work is public.",
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "iati_identifier",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=200, verbose_name="IATI identifier"
+                    ),
+                ),
+                (
+                    "beneficiaries",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to="core.participant",
+                        verbose_name="beneficiary States",
+                    ),
+                ),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="platform.importrun",
+                        verbose_name="import",
+                    ),
+                ),
+                (
+                    "priority_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="projects",
+                        to="assistance.priorityarea",
+                        verbose_name="priority areas",
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="projects",
+                        to="assistance.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "project",
+                "verbose_name_plural": "projects",
+                "ordering": ["code"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Funding",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="USD",
+                        help_text="ISO 4217 code, e.g. USD, EUR, GBP.",
+                        max_length=3,
+                        validators=[palermo.assistance.models._currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="month"),
+                ),
+                (
+                    "donor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="fundings",
+                        to="assistance.organisation",
+                        verbose_name="donor",
+                    ),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="fundings",
+                        to="assistance.project",
+                        verbose_name="project",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "funding",
+                "verbose_name_plural": "fundings",
+                "ordering": ["year", "month", "pk"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Expenditure",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="USD",
+                        help_text="ISO 4217 code, e.g. USD, EUR, GBP.",
+                        max_length=3,
+                        validators=[palermo.assistance.models._currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="month"),
+                ),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=300, verbose_name="description"),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="expenditures",
+                        to="assistance.project",
+                        verbose_name="project",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "expenditure",
+                "verbose_name_plural": "expenditures",
+                "ordering": ["year", "month", "pk"],
+                "abstract": False,
+            },
+        ),
+        migrations.CreateModel(
+            name="Budget",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        max_digits=16,
+                        validators=[django.core.validators.MinValueValidator(0)],
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        default="USD",
+                        help_text="ISO 4217 code, e.g. USD, EUR, GBP.",
+                        max_length=3,
+                        validators=[palermo.assistance.models._currency],
+                        verbose_name="currency",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "month",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="month"),
+                ),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="budgets",
+                        to="assistance.project",
+                        verbose_name="project",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "budget line",
+                "verbose_name_plural": "budget lines",
+                "ordering": ["year", "month", "pk"],
+                "abstract": False,
+            },
+        ),
+        migrations.AddField(
+            model_name="activity",
+            name="project",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="activities",
+                to="assistance.project",
+                verbose_name="project",
+            ),
+        ),
+        migrations.CreateModel(
+            name="Proposal",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("source", models.CharField(blank=True, max_length=300, verbose_name="source")),
+                (
+                    "paragraph",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="paragraph"
+                    ),
+                ),
+                ("demo", models.BooleanField(default=False, verbose_name="fictional demo content")),
+                ("code", models.SlugField(max_length=40, unique=True, verbose_name="code")),
+                ("summary", models.TextField(verbose_name="summary")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("planned", "Planned"),
+                            ("ongoing", "Ongoing"),
+                            ("completed", "Completed"),
+                            ("cancelled", "Cancelled"),
+                            ("unknown", "Not stated"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "year",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="year"),
+                ),
+                (
+                    "priority_areas",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="proposals",
+                        to="assistance.priorityarea",
+                        verbose_name="priority areas",
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "proposal",
+                "verbose_name_plural": "proposals",
+                "ordering": ["code"],
+            },
+        ),
+        migrations.CreateModel(
+            name="Report",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                ("title", models.CharField(max_length=300, verbose_name="title")),
+                ("date_from", models.DateField(verbose_name="from")),
+                ("date_to", models.DateField(verbose_name="to")),
+                (
+                    "narratives",
+                    models.JSONField(blank=True, default=dict, verbose_name="narratives"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+            ],
+            options={
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-date_to", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='needactivity',
-            constraint=models.UniqueConstraint(fields=('need', 'activity'), name='unique_need_activity'),
+            model_name="needactivity",
+            constraint=models.UniqueConstraint(
+                fields=("need", "activity"), name="unique_need_activity"
+            ),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['status', 'participant'], name='assistance__status_08863f_idx'),
+            model_name="need",
+            index=models.Index(
+                fields=["status", "participant"], name="assistance__status_08863f_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['status', 'start'], name='assistance__status_a230f9_idx'),
+            model_name="activity",
+            index=models.Index(fields=["status", "start"], name="assistance__status_a230f9_idx"),
         ),
         migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['origin'], name='assistance__origin_24717c_idx'),
+            model_name="activity",
+            index=models.Index(fields=["origin"], name="assistance__origin_24717c_idx"),
         ),
     ]
