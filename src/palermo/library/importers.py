@@ -26,7 +26,6 @@ import json
 
 import rules
 from auditlog.context import disable_auditlog
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -286,30 +285,27 @@ class LibraryImporter(Importer):
         laws_first = sorted(items, key=lambda item: item[1].kind != RecordKind.LEGISLATION)
         run = report.run if report.run is not None and report.run.pk else None
         with disable_auditlog():
-            for record, parsed in laws_first:
-                try:
-                    outcome, saved = services.write_parsed(parsed, acting_user=acting_user)
-                except services.RecordRefused as exc:
-                    for key, message in exc.errors:
-                        row, field = record.locate(key)
-                        report.error(row, field, message)
-                    continue
-                except PermissionDenied as exc:
-                    report.error(
-                        record.row,
-                        "state",
-                        _("%(reason)s You may import records of your own State only.")
-                        % {"reason": exc},
-                        "permission",
-                    )
-                    continue
-                if outcome == "created":
-                    report.created += 1
-                elif outcome == "updated":
-                    report.updated += 1
-                else:
-                    report.unchanged += 1
-                if outcome != "unchanged":
-                    type(saved).objects.filter(pk=saved.pk).update(
-                        import_run=run, source_row=record.row
-                    )
+            results = services.write_parsed_many(
+                laws_first,
+                acting_user=acting_user,
+                stamp=lambda record: {"import_run": run, "source_row": record.row},
+            )
+        for record, outcome, saved in sorted(results, key=lambda r: r[0].row):
+            if outcome == "refused":
+                for key, message in saved.errors:
+                    row, field = record.locate(key)
+                    report.error(row, field, message)
+            elif outcome == "denied":
+                report.error(
+                    record.row,
+                    "state",
+                    _("%(reason)s You may import records of your own State only.")
+                    % {"reason": saved},
+                    "permission",
+                )
+            elif outcome == "created":
+                report.created += 1
+            elif outcome == "updated":
+                report.updated += 1
+            else:
+                report.unchanged += 1

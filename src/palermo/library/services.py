@@ -486,3 +486,191 @@ def _write_case_parts(case: Case, parsed, acting_user) -> None:
             raise RecordRefused(_errors_of(exc, f"{part.key}.")) from None
         charge.save()
         charge.provisions.set(cited)
+
+
+# Many records at once (imports) ----------------------------------------------------------
+
+#: Records written per ``bulk_create`` round by ``write_parsed_many``.
+BULK_BATCH = 2000
+_CASE_PARTS = ("summaries", "proceedings", "parties", "cooperation", "attachments")
+
+
+def _through_rows(model, instances_and_m2m) -> None:
+    """The many-to-many rows of freshly created ``instances`` (of ``model``), in bulk."""
+    rows: dict = {}
+    for instance, m2m in instances_and_m2m:
+        for name, values in (m2m or {}).items():
+            if name == "articles":
+                rows.setdefault(ProvisionArticle, []).extend(
+                    ProvisionArticle(
+                        provision_id=instance.pk, article_id=article.pk, paragraph=paragraph or ""
+                    )
+                    for article, paragraph in values
+                )
+                continue
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            rows.setdefault(through, []).extend(
+                through(**{f"{source}_id": instance.pk, f"{target}_id": value.pk})
+                for value in values
+            )
+    for through, objs in rows.items():
+        through.objects.bulk_create(objs, batch_size=BULK_BATCH)
+
+
+def _existing_keys(model, group) -> set:
+    numbers = sorted({parsed.instance.number for _ref, parsed in group})
+    found = set()
+    for start in range(0, len(numbers), 500):
+        found.update(
+            model.objects.filter(number__in=numbers[start : start + 500]).values_list(
+                "participant_id", "number"
+            )
+        )
+    return found
+
+
+def _create_batch(model, batch, acting_user, now) -> list:
+    """Create ``batch`` (``(ref, parsed, target status)``, all new) with their parts, tags and
+    published versions; returns the records."""
+    records = [parsed.instance for _ref, parsed, _target in batch]
+    model.objects.bulk_create(records, batch_size=BULK_BATCH)
+    _through_rows(model, [(parsed.instance, parsed.m2m) for _ref, parsed, _t in batch])
+    if model is Law:
+        provisions = []
+        for _ref, parsed, _target in batch:
+            for part in parsed.parts.get("provisions", []):
+                part.instance.pk = None
+                part.instance.law = parsed.instance
+                provisions.append(part)
+        Provision.objects.bulk_create([p.instance for p in provisions], batch_size=BULK_BATCH)
+        _through_rows(Provision, [(p.instance, p.m2m) for p in provisions])
+        index_on_commit(Provision, [p.instance.pk for p in provisions])
+    elif model is Case:
+        by_model: dict = {}
+        for _ref, parsed, _target in batch:
+            for name in _CASE_PARTS:
+                for part in parsed.parts.get(name, []):
+                    part.instance.pk = None
+                    part.instance.case = parsed.instance
+                    by_model.setdefault(type(part.instance), []).append(part.instance)
+        for part_model, objs in by_model.items():
+            part_model.objects.bulk_create(objs, batch_size=BULK_BATCH)
+    published = [
+        r.pk
+        for r, (_ref, _p, target) in zip(records, batch, strict=True)
+        if target == RecordStatus.PUBLISHED
+    ]
+    if published:
+        by_pk = {
+            r.pk: r for r in serializers.for_serializing(model.objects.filter(pk__in=published))
+        }
+        PublishedVersion.objects.bulk_create(
+            [
+                PublishedVersion(
+                    kind=model.KIND,
+                    record_id=pk,
+                    version=1,
+                    published_at=now,
+                    published_by=acting_user if getattr(acting_user, "pk", None) else None,
+                    data=serializers.serialize_record(by_pk[pk]),
+                )
+                for pk in published
+            ],
+            batch_size=BULK_BATCH,
+        )
+    index_on_commit(model, [r.pk for r in records])
+    return records
+
+
+def write_parsed_many(items, *, acting_user, stamp=None) -> list:
+    """Write many records read from the format, as ``write_parsed`` does one by one but with
+    new records (and their provisions, tags and case parts) created in bulk, ``BULK_BATCH`` at
+    a time. ``items`` are ``(ref, parsed)``; ``stamp(ref)`` gives extra fields for a record
+    (its import run and row). Records already stored, and cases whose charges cite provisions,
+    take ``write_parsed`` (laws before the bulk, the rest after it).
+
+    Returns ``(ref, outcome, record_or_exception)`` for each item, in no particular order:
+    ``outcome`` is "created", "updated", "unchanged", or "refused" (a ``RecordRefused``) or
+    "denied" (a ``PermissionDenied``). Run it inside the caller's transaction: a refusal does
+    not undo the others, the caller (the importer, all-or-nothing) does.
+    """
+    _refuse_anonymous(acting_user)
+    results, slow, fresh = [], [], {}
+    groups: dict = {}
+    for ref, parsed in items:
+        if not parsed.ok:
+            results.append((ref, "refused", RecordRefused(parsed.errors)))
+            continue
+        groups.setdefault(type(parsed.instance), []).append((ref, parsed))
+    allowed_status = privileged(acting_user)
+    now = timezone.now()
+    for model, group in groups.items():
+        stored = _existing_keys(model, group)
+        policy = policy_for(model)
+        for ref, parsed in group:
+            incoming = parsed.instance
+            if (incoming.participant_id, incoming.number) in stored or (
+                model is Case and parsed.parts.get("charges")
+            ):
+                slow.append((ref, parsed))
+                continue
+            given = parsed.status
+            if given not in (None, RecordStatus.DRAFT) and not allowed_status:
+                results.append(
+                    (
+                        ref,
+                        "refused",
+                        RecordRefused(
+                            [
+                                (
+                                    "status",
+                                    _("only the Secretariat may import records as “%(s)s”")
+                                    % {"s": given},
+                                )
+                            ]
+                        ),
+                    )
+                )
+                continue
+            try:
+                policy.require(acting_user, "add", incoming)
+            except PermissionDenied as exc:
+                results.append((ref, "denied", exc))
+                continue
+            target = given if given is not None and allowed_status else RecordStatus.DRAFT
+            incoming.pk = None
+            incoming.created_by = acting_user if getattr(acting_user, "pk", None) else None
+            incoming.status = target
+            if target == RecordStatus.PUBLISHED:
+                incoming.version, incoming.published_at = 1, now
+            for name, value in (stamp(ref) if stamp else {}).items():
+                setattr(incoming, name, value)
+            fresh.setdefault(model, []).append((ref, parsed, target))
+
+    def one(ref, parsed):
+        try:
+            outcome, record = write_parsed(parsed, acting_user=acting_user)
+        except RecordRefused as exc:
+            return ref, "refused", exc
+        except PermissionDenied as exc:
+            return ref, "denied", exc
+        if outcome != "unchanged" and stamp:
+            type(record).objects.filter(pk=record.pk).update(**stamp(ref))
+        return ref, outcome, record
+
+    with transaction.atomic(), audited(acting_user):
+        results += [one(r, p) for r, p in slow if isinstance(p.instance, Law)]
+        if not any(outcome in ("refused", "denied") for _r, outcome, _x in results):
+            for model in sorted(fresh, key=lambda m: m is not Law):
+                group = fresh[model]
+                for start in range(0, len(group), BULK_BATCH):
+                    batch = group[start : start + BULK_BATCH]
+                    records = _create_batch(model, batch, acting_user, now)
+                    results += [
+                        (ref, "created", record)
+                        for (ref, _p, _t), record in zip(batch, records, strict=True)
+                    ]
+        results += [one(r, p) for r, p in slow if not isinstance(p.instance, Law)]
+    return results
