@@ -52,6 +52,7 @@ bench: install
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/library_bench.py
+	$(BIN)/python bench/assistance_bench.py
 	$(BIN)/python bench/load_bench.py
 
 clean:

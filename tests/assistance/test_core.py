@@ -310,3 +310,43 @@ class TestFigures:
             ).count()
         )
         assert open_need.pk and not figures.unmet_needs(people["other"], "article", state("ARG"))
+
+
+def test_the_audit_page_shows_many_to_many_changes_as_added_objects(people, user_client):
+    """A need's articles are recorded in the audit trail as objects added to a relation, and
+    the audit page shows them (it once expected every change to be an old/new pair)."""
+    from django.urls import reverse
+
+    article = Article.objects.get(instrument__code="UNTOC", number="18")
+    need = services.record_need(
+        acting_user=people["secretariat"],
+        participant=state("ARG"),
+        title="Audited need (fictional)",
+        articles=[article],
+    )
+    page = user_client("secretariat").get(reverse("core:audit"), {"object_repr": need.title})
+    assert page.status_code == 200
+    assert "articles: +" in page.content.decode() and str(article) in page.content.decode()
+
+
+def test_the_funding_gap_by_priority_area_is_budget_not_yet_funded(people):
+    org, _member = make_donor("Gap Fund (fictional)")
+    project = Project.objects.create(code="t-gap", title="Gap (fictional)", published=True)
+    project.priority_areas.set([PriorityArea.objects.get(code="PA4")])
+    Budget.objects.create(project=project, amount=900, currency="USD", year=2033)
+    Funding.objects.create(project=project, donor=org, amount=600, currency="USD", year=2033)
+    period = figures.Filters(period=figures.Period(date(2033, 1, 1), date(2033, 12, 31)))
+    rows = {r["key"]: r for r in figures.breakdown(people["anonymous"], "priority_area", period)}
+    assert rows["PA4"]["budget_usd"] == 900 and rows["PA4"]["funding_usd"] == 600
+    assert rows["PA4"]["funding_gap_usd"] == 300
+    assert figures.summary(people["anonymous"], period)["funding_gap_usd"] == 300
+
+
+def test_the_needs_page_maps_the_states_whose_needs_want_assistance(people, user_client):
+    services.record_need(
+        acting_user=people["focal"], participant=state("ARG"), title="Mapped need (fictional)"
+    )
+    page = user_client("focal-point").get("/assistance/needs/").content.decode()
+    assert 'id="needs-map-data"' in page and '"032"' in page  # Argentina's M49 code
+    refused = user_client("observer").get("/assistance/needs/")
+    assert refused.status_code == 403 and '"032"' not in refused.content.decode()

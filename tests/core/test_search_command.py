@@ -36,8 +36,11 @@ def casefile(django_capture_on_commit_callbacks):
 def test_prints_results_totals_and_facets():
     out = run("trafficking")
     assert "results — page 1 of" in out
-    assert "\n1. " in out and "/treaties/" in out and "score " in out
+    assert "\n1. " in out and "score " in out
     assert "Kind:" in out and "[kind=articles]" in out
+    # Other modules' documents rank high for this word too: the kind narrows to the articles.
+    articles = run("trafficking", "--kind", "articles")
+    assert "\n1. " in articles and "/treaties/" in articles
     assert "<mark>" not in out  # plain snippets on a terminal
 
 

@@ -30,8 +30,10 @@ DIMENSIONS = ("priority_area", "region", "state", "year", "type")
 
 @dataclass
 class Period:
-    """Work that overlaps the period: starts before its end and ends after its start (or has
-    no end), or, undated, is left out when a period is given."""
+    """Work that overlaps the period: starts before the period ends and ends after it starts.
+    Work with no end is counted at its start (a record's missing end says nothing of how long
+    it ran: the 2010 paper's "since 2008" would otherwise count in every later year). Undated
+    work is left out when a period is given."""
 
     date_from: date | None = None
     date_to: date | None = None
@@ -145,7 +147,7 @@ def _activity_keys(dimension):
 
 def breakdown(user, dimension: str, filters: Filters | None = None) -> list[dict]:
     """Rows of ``{key, label, activities, women, men, other, participants, budget_usd,
-    expenditure_usd}`` for one dimension, ordered by key. Budget and expenditure are the
+    expenditure_usd, funding_usd, funding_gap_usd}`` for one dimension, ordered by key. Budget and expenditure are the
     projects' (by their priority areas, beneficiaries' regions and States, or the line's year);
     a dimension projects lack (type) has none."""
     if dimension not in DIMENSIONS:
@@ -161,6 +163,7 @@ def breakdown(user, dimension: str, filters: Filters | None = None) -> list[dict
             "other": 0,
             "budget_usd": Decimal(0),
             "expenditure_usd": Decimal(0),
+            "funding_usd": Decimal(0),
         }
     )
     if dimension == "year":
@@ -193,7 +196,11 @@ def breakdown(user, dimension: str, filters: Filters | None = None) -> list[dict
             "state": ("project__beneficiaries__code", "project__beneficiaries__name"),
             "year": ("year", "year"),
         }[dimension]
-        for model, column in ((Budget, "budget_usd"), (Expenditure, "expenditure_usd")):
+        for model, column in (
+            (Budget, "budget_usd"),
+            (Expenditure, "expenditure_usd"),
+            (Funding, "funding_usd"),
+        ):
             lines = _money_rows(model, user, filters).values_list(
                 "pk", *project_key, "amount", "currency", "year", "month"
             )
@@ -207,7 +214,9 @@ def breakdown(user, dimension: str, filters: Filters | None = None) -> list[dict
     result = []
     for k in sorted(rows, key=lambda v: str(v) if not isinstance(v, int) else f"{v:06d}"):
         row = rows[k]
-        result.append({"key": k, **row, "participants": row["women"] + row["men"] + row["other"]})
+        gap = max(row["budget_usd"] - row["funding_usd"], Decimal(0))
+        people = row["women"] + row["men"] + row["other"]
+        result.append({"key": k, **row, "participants": people, "funding_gap_usd": gap})
     return result
 
 

@@ -150,10 +150,21 @@ class AuditTable(PalermoTable):
     def render_changes(self, record):
         # Fields restricted from the reader are left out, values and names alike.
         changes = visible_changes(record, self.user)
-        return "; ".join(f"{field}: {old} → {new}" for field, (old, new) in changes.items())
+        return "; ".join(_describe(field, value) for field, value in changes.items())
 
     def value_changes(self, record):
         return self.render_changes(record)
+
+
+def _describe(field, value) -> str:
+    """One change of an audit entry: ``field: old → new`` for a field, ``field: + a, b`` or
+    ``field: − a`` for objects added to or removed from a many-to-many relation."""
+    if isinstance(value, dict) and value.get("type") == "m2m":
+        sign = {"add": "+", "delete": "−"}.get(value.get("operation"), value.get("operation", ""))
+        return f"{field}: {sign} {', '.join(map(str, value.get('objects', [])))}"
+    if isinstance(value, list | tuple) and len(value) == 2:
+        return f"{field}: {value[0]} → {value[1]}"
+    return f"{field}: {value}"
 
 
 class AuditFilter(django_filters.FilterSet):
