@@ -350,3 +350,21 @@ def test_the_needs_page_maps_the_states_whose_needs_want_assistance(people, user
     assert 'id="needs-map-data"' in page and '"032"' in page  # Argentina's M49 code
     refused = user_client("observer").get("/assistance/needs/")
     assert refused.status_code == 403 and '"032"' not in refused.content.decode()
+
+
+def test_the_breakdowns_name_the_priority_areas_in_the_readers_language(people):
+    from django.utils import translation
+
+    from palermo.assistance.reference import load_vocabularies
+
+    load_vocabularies()
+    activity = make_activity("t-fr", published=True, start=date(2034, 2, 1))
+    activity.priority_areas.set([PriorityArea.objects.get(code="PA4")])
+    period = figures.Filters(period=figures.Period(date(2034, 1, 1), date(2034, 12, 31)))
+    with translation.override("fr"):
+        rows = {
+            r["key"]: r for r in figures.breakdown(people["anonymous"], "priority_area", period)
+        }
+    assert rows["PA4"]["label"] == "Collecte de données"
+    rows = {r["key"]: r for r in figures.breakdown(people["anonymous"], "priority_area", period)}
+    assert rows["PA4"]["label"] == "Data collection"

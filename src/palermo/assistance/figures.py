@@ -211,6 +211,9 @@ def breakdown(user, dimension: str, filters: Filters | None = None) -> list[dict
                 seen.add((pk, k))
                 rows[k]["label"] = rows[k]["label"] or str(lbl)
                 rows[k][column] += converter.to_usd(amount, currency, year, month).usd
+    for k, lbl in _local_names(dimension).items():
+        if k in rows:
+            rows[k]["label"] = lbl
     result = []
     for k in sorted(rows, key=lambda v: str(v) if not isinstance(v, int) else f"{v:06d}"):
         row = rows[k]
@@ -246,6 +249,17 @@ def unmet_needs(user, dimension: str = "region", participant=None) -> list[dict]
         row["_seen"].add(pk)
         row["needs"] += 1
         row["open"] += status == "open"
-    for row in rows.values():
+    names = _local_names(dimension)
+    for key, row in rows.items():
         del row["_seen"]
+        row["label"] = names.get(key, row["label"])
     return sorted(rows.values(), key=lambda r: (-r["needs"], str(r["label"])))
+
+
+def _local_names(dimension: str) -> dict:
+    """The vocabulary's names in the active language, for the dimensions that are vocabularies
+    (the breakdowns read the English names from the database)."""
+    from .models import AssistanceType, PriorityArea
+
+    model = {"priority_area": PriorityArea, "type": AssistanceType}.get(dimension)
+    return {v.code: v.local_name for v in model.objects.all()} if model else {}
