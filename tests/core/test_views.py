@@ -68,7 +68,7 @@ def test_the_audit_trail_shows_who_changed_what_and_exports(user_client, secreta
     assert LogEntry.objects.filter(actor=observer).exists()
 
 
-@pytest.mark.parametrize("username", ["focal-point", "observer", "analyst"])
+@pytest.mark.parametrize("username", ["observer", "analyst"])
 def test_the_import_page_is_refused_to_other_roles(user_client, username):
     assert user_client(username).get("/import/").status_code == 403
 

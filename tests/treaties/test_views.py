@@ -716,7 +716,12 @@ def test_only_the_secretariat_records_deletes_and_imports(user_client, role, tes
     assert client.get("/treaties/actions/new/").status_code == 403
     assert client.post("/treaties/actions/new/", action_form(testland)).status_code == 403
     assert client.post(f"/treaties/actions/{action.pk}/delete/").status_code == 403
-    assert client.get("/import/").status_code == 403
+    page = client.get("/import/")
+    if page.status_code == 200:  # a State's roles import other things, not treaty actions
+        offered = {key for key, _label in page.context["form"].fields["importer"].choices}
+        assert "treaty-actions" not in offered
+    else:
+        assert page.status_code == 403
     assert TreatyAction.objects.count() == before
 
 

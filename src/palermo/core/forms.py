@@ -55,7 +55,11 @@ class ImportForm(forms.Form):
         from palermo.platform.policies import restrict
 
         super().__init__(*args, **kwargs)
-        self.fields["importer"].choices = [(k, imp.label) for k, imp in sorted(IMPORTERS.items())]
+        self.fields["importer"].choices = [
+            (k, imp.label)
+            for k, imp in sorted(IMPORTERS.items())
+            if user is None or user.has_perm(imp.permission)
+        ]
         self.fields["mapping"].queryset = restrict(ColumnMapping.objects.all(), user)
 
     def clean_file(self):

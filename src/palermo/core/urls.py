@@ -107,7 +107,11 @@ declare_routes(
         ),
         "audit": SIGNED_IN,
         "reads": SIGNED_IN,
-        "import": SECRETARIAT,
+        # Each importer has its own permission: a State's focal points and experts import
+        # their Library drafts and their needs; the page offers only what the user may use.
+        "import": allow(
+            "secretariat", "focal-point", "expert", "focal-point@other", "expert@other"
+        ),
         "imports": SIGNED_IN,
         "import-run": allow(
             "secretariat", "focal-point", sample=focal_points_import("pk"), hidden=True

@@ -1,0 +1,33 @@
+"""The import page offers each user the importers their roles allow, and refuses the others:
+a State's focal point imports Library drafts and needs, not programmes or treaty actions."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from palermo.assistance.models import Programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_focal_point_is_offered_only_the_importers_of_their_role(user_client):
+    page = user_client("focal-point").get("/import/")
+    assert page.status_code == 200
+    offered = {value for value, _label in page.context["form"].fields["importer"].choices}
+    assert {"library", "assistance-needs"} <= offered
+    assert "assistance-programmes" not in offered
+    assert all(not key.startswith("treaties") for key in offered)
+
+
+def test_a_focal_point_cannot_post_an_importer_their_role_does_not_allow(user_client):
+    upload = SimpleUploadedFile("p.csv", b"code,title\nfp-prog,Not allowed (fictional)\n")
+    page = user_client("focal-point").post(
+        "/import/", {"importer": "assistance-programmes", "file": upload}
+    )
+    assert page.status_code == 200  # the form again, with the error on the importer field
+    assert "importer" in page.context["form"].errors
+    assert not Programme.objects.filter(code="fp-prog").exists()
+
+
+@pytest.mark.parametrize("who", ["observer", "analyst", "practitioner"])
+def test_roles_without_an_importer_are_refused_the_page(user_client, who):
+    assert user_client(who).get("/import/").status_code == 403
