@@ -368,3 +368,19 @@ def test_the_breakdowns_name_the_priority_areas_in_the_readers_language(people):
     assert rows["PA4"]["label"] == "Collecte de données"
     rows = {r["key"]: r for r in figures.breakdown(people["anonymous"], "priority_area", period)}
     assert rows["PA4"]["label"] == "Data collection"
+
+
+def test_the_2010_facts_and_the_iati_schema_ship_with_the_package_and_match_the_shared_data():
+    """An installed Palermo reads nothing outside its package; the copies are the shared data."""
+    from pathlib import Path
+
+    from palermo.assistance import historical, iati
+
+    package = Path(historical.__file__).resolve().parent
+    shared = package.parents[3] / "shared" / "data"
+    assert historical.data_path().is_relative_to(package)
+    assert iati._find_schema().is_relative_to(package)
+    assert historical.data_path().read_bytes() == (shared / "assistance/ta_2010.json").read_bytes()
+    for name in ("iati-activities-schema.xsd", "iati-common.xsd", "xml.xsd"):
+        ours = package / "data" / "iati" / name
+        assert ours.read_bytes() == (shared / "iati" / name).read_bytes(), name

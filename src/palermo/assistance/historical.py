@@ -40,23 +40,14 @@ SOURCE = (
     "fifth session (16 July 2010)"
 )
 YEAR = 2010
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def data_path() -> Path:
-    """``ASSISTANCE_TA_2010`` if set, else ``shared/data/assistance/ta_2010.json`` beside the
-    project (as ``iati.py`` finds the IATI schema)."""
+    """``ASSISTANCE_TA_2010`` if set, else the copy shipped with the module (``data/``, taken
+    from ``../shared/data/assistance``; see ``data/TA_2010_README.md``)."""
     configured = getattr(settings, "ASSISTANCE_TA_2010", None)
-    if configured:
-        return Path(configured)
-    candidates = []
-    here = Path(__file__).resolve()
-    candidates += [parent / "shared" / "data" for parent in here.parents]
-    candidates += [parent.parent / "shared" / "data" for parent in here.parents]
-    for folder in candidates:
-        path = folder / "assistance" / "ta_2010.json"
-        if path.exists():
-            return path
-    return Path("/work/shared/data/assistance/ta_2010.json")
+    return Path(configured) if configured else DATA / "ta_2010.json"
 
 
 def partial_date(text: str | None, *, end: bool = False) -> tuple[date | None, str | None]:

@@ -69,18 +69,17 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def _find_schema() -> Path:
-    """``ASSISTANCE_IATI_SCHEMA`` if set, else ``shared/data/iati`` beside the project."""
+    """``ASSISTANCE_IATI_SCHEMA`` if set, else the 2.03 schema shipped with the module
+    (``data/iati/``, with the two files it includes; see its README)."""
     configured = getattr(settings, "ASSISTANCE_IATI_SCHEMA", "")
-    candidates = [Path(configured)] if configured else []
-    here = Path(__file__).resolve()
-    candidates += [
-        parent / "shared" / "data" / "iati" / "iati-activities-schema.xsd"
-        for parent in here.parents
-    ]
-    for candidate in candidates:
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(_("The IATI schema (iati-activities-schema.xsd) was not found."))
+    path = (
+        Path(configured)
+        if configured
+        else Path(__file__).resolve().parent / "data" / "iati" / "iati-activities-schema.xsd"
+    )
+    if not path.is_file():
+        raise FileNotFoundError(_("The IATI schema was not found at %(p)s.") % {"p": path})
+    return path
 
 
 _SCHEMA = None
