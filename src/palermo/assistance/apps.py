@@ -8,11 +8,11 @@ class AssistanceConfig(AppConfig):
     verbose_name = _("Assistance")
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from palermo.platform.audit import register_audited
 
         from . import importers, models, module, policies, search  # noqa: F401  (they register themselves)
 
-        for model in (
+        register_audited(
             models.Organisation,
             models.Programme,
             models.Project,
@@ -28,12 +28,4 @@ class AssistanceConfig(AppConfig):
             models.NeedActivity,
             models.Proposal,
             models.Report,
-        ):
-            m2m = [
-                f.name
-                for f in model._meta.get_fields()
-                if f.many_to_many
-                and not f.auto_created
-                and f.remote_field.through._meta.auto_created
-            ]
-            auditlog.register(model, exclude_fields=["created", "updated"], m2m_fields=set(m2m))
+        )

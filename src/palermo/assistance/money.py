@@ -9,7 +9,7 @@ later one; every conversion says which rate it used, so a total can show its rat
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -86,7 +86,7 @@ class Converter:
                 return Conversion(Decimal(1), currency, rates[i], f"{year}-{month:02d}")
             j = i if i >= 0 else 0
             return Conversion(Decimal(1), currency, rates[j], f"{months[j]:%Y-%m}", True)
-        lo = bisect_right(months, date(year, 1, 1) - _ONE_DAY)
+        lo = bisect_left(months, date(year, 1, 1))
         hi = bisect_right(months, date(year, 12, 31))
         if hi > lo:
             mean = sum(rates[lo:hi], Decimal(0)) / (hi - lo)
@@ -115,5 +115,3 @@ class Converter:
         """The rates the conversions so far used, to show beside the totals."""
         return sorted(self.used.values(), key=lambda c: (c.currency, c.period))
 
-
-_ONE_DAY = date(2000, 1, 2) - date(2000, 1, 1)

@@ -8,11 +8,11 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self):
-        from auditlog.registry import auditlog
+        from palermo.platform.audit import register_audited
 
         from . import exports, importers, models, module, policies, search  # noqa: F401  (they register themselves)
 
-        for model in (
+        register_audited(
             models.CrimeType,
             models.CrossCuttingIssue,
             models.Law,
@@ -29,12 +29,4 @@ class LibraryConfig(AppConfig):
             models.Strategy,
             models.PublishedVersion,
             models.SavedSearch,
-        ):
-            m2m = [
-                f.name
-                for f in model._meta.get_fields()
-                if f.many_to_many
-                and not f.auto_created
-                and f.remote_field.through._meta.auto_created
-            ]
-            auditlog.register(model, exclude_fields=["created", "updated"], m2m_fields=set(m2m))
+        )

@@ -173,3 +173,17 @@ def as_system(func):
             return func(*args, **kwargs)
 
     return wrapped
+
+
+def register_audited(*models, exclude=("created", "updated")) -> None:
+    """Record every change of these models in the audit trail, their own many-to-many fields
+    included (tags, beneficiaries, …), without the time stamps."""
+    from auditlog.registry import auditlog
+
+    for model in models:
+        m2m = {
+            f.name
+            for f in model._meta.get_fields()
+            if f.many_to_many and not f.auto_created and f.remote_field.through._meta.auto_created
+        }
+        auditlog.register(model, exclude_fields=list(exclude), m2m_fields=m2m)
