@@ -114,4 +114,3 @@ class Converter:
     def rates_used(self) -> list[Conversion]:
         """The rates the conversions so far used, to show beside the totals."""
         return sorted(self.used.values(), key=lambda c: (c.currency, c.period))
-
