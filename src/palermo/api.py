@@ -2,12 +2,14 @@
 
 The error contract, pagination and OpenAPI details are the platform's (``platform/api.py``)."""
 
+from palermo.analysis.api import router as analysis_router
 from palermo.assistance.api import router as assistance_router
 from palermo.core.api import router as core_router
 from palermo.core.api_auth import reader
 from palermo.directory.api import router as directory_router
 from palermo.library.api import router as library_router
 from palermo.platform.api import PalermoAPI, openapi_reader
+from palermo.statistics.api import router as statistics_router
 from palermo.treaties.api import router as treaties_router
 
 api = PalermoAPI(
@@ -31,3 +33,5 @@ api.add_router("/treaties", treaties_router)
 api.add_router("/library", library_router)
 api.add_router("/directory", directory_router)
 api.add_router("/assistance", assistance_router)
+api.add_router("/statistics", statistics_router)
+api.add_router("/analysis", analysis_router)

@@ -141,6 +141,8 @@ INSTALLED_APPS = [
     "palermo.library",
     "palermo.directory",
     "palermo.assistance",
+    "palermo.statistics",
+    "palermo.analysis",
 ]
 
 MIDDLEWARE = [

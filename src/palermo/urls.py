@@ -13,6 +13,8 @@ urlpatterns = [
     path("library/", include("palermo.library.urls")),
     path("directory/", include("palermo.directory.urls")),
     path("assistance/", include("palermo.assistance.urls")),
+    path("statistics/", include("palermo.statistics.urls")),
+    path("analysis/", include("palermo.analysis.urls")),
     path("", include("palermo.core.urls")),
 ]
 
