@@ -211,9 +211,11 @@ def run(database_url, records: int, repeat: int) -> dict:
         raw_insert_s = raw_insert(texts)
         imports = []
         system = actors.system_user()
-        for path in files:
+        for i, path in enumerate(files):
+            # The first file is imported as a user's would be (its documents written when it
+            # commits); the others are a bulk load, indexed once by the rebuild below.
             started = time.perf_counter()
-            report = run_import("library", path, acting_user=system)
+            report = run_import("library", path, acting_user=system, index=i == 0)
             imports.append(time.perf_counter() - started)
             if report.errors:
                 raise SystemExit(f"{path}: {report.errors[:3]}")
@@ -279,8 +281,9 @@ def report(results: list[dict]) -> str:
         "`bench/library_corpus.py` with real States, articles and vocabularies; 5% drafts. "
         f"Imported as {first['files']} JSON-lines files of {FILE_RECORDS:,} provisions and cases "
         "each with `palermo library import` (new records written in batches with "
-        "`bulk_create`; the time includes writing their search documents when the import "
-        f"commits); {len(queries())} queries (a subject word in each "
+        "`bulk_create`; for the first file the time includes writing its search documents "
+        "when the import commits; the others are a bulk load with `index=False`, indexed once "
+        f"by the rebuild); {len(queries())} queries (a subject word in each "
         "language, a common and a rare word, two words, a phrase), each timed "
         f"{first['repeat']} times per user and filter, interleaved with the raw query. "
         f"Target: p95 under {TARGET_MS} ms at {TARGET_RECORDS:,}.",
@@ -300,7 +303,10 @@ def report(results: list[dict]) -> str:
         ),
     )
     row("raw insert of the same rows' text (s)", lambda r: f"{r['raw_insert_s']}")
-    row("import of the whole corpus (s)", lambda r: f"{r['import_total_s']}")
+    row(
+        "import of the whole corpus (s; the first file indexed, the others not)",
+        lambda r: f"{r['import_total_s']}",
+    )
     row(
         "index build, `search-index rebuild` (s; documents/s)",
         lambda r: f"{r['index_s']} ({r['documents'] / max(r['index_s'], 0.01):,.0f}/s)",

@@ -189,6 +189,30 @@ def test_found_by_search_after_the_import(django_capture_on_commit_callbacks):
     assert laws["bulk-law-9"] not in urls  # a draft: not for the public
 
 
+def test_a_bulk_load_without_indexing_is_found_after_one_rebuild(
+    django_capture_on_commit_callbacks,
+):
+    """``index=False`` (a load of many files): nothing reaches the index until the rebuild."""
+    from palermo.platform.search import PROVIDERS, rebuild
+
+    records = [law(i, status="published") for i in range(3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        report = run_import(
+            "library", "load.jsonl", jsonl(records), acting_user=system_user(), index=False
+        )
+    assert report.ok, report.errors
+    loaded = {law.get_absolute_url() for law in Law.objects.filter(number__startswith="bulk-")}
+    assert len(loaded) == 3
+
+    def found():
+        page = queries.library_search("ficticia", AnonymousUser(), {"kind": "legislation"}, 1)
+        return {result.url for result in page.results} & loaded
+
+    assert found() == set()
+    rebuild([k for k in PROVIDERS if k in ("legislation", "provisions")])
+    assert found() == loaded
+
+
 def test_counts_created_updated_unchanged_and_one_audit_entry():
     library_record(number="bulk-law-0", title="Ley ficticia 0", status="draft")
     first = run([law(1), law(2)])

@@ -11,7 +11,7 @@ from django.db import transaction
 from palermo.core.models import Participant, User
 from palermo.platform.grants import grant
 from palermo.platform.models import ReadEvent
-from palermo.platform.search import index_objects, search, search_all
+from palermo.platform.search import index_objects, paused, rebuild, search, search_all
 from palermo.platform.searchindex import text
 from palermo.platform.searchindex.models import Document
 from palermo.treaties.models import Article
@@ -308,6 +308,24 @@ def test_a_related_change_reindexes_the_documents_that_quote_it(
         argentina.name = "Argentine Republic Zyx"
         argentina.save()
     assert search("zyx", None, filters={"kind": "declarations"}).total == before
+
+
+def test_changes_made_while_paused_wait_for_the_rebuild(people, django_capture_on_commit_callbacks):
+    secretariat = people["secretariat"]
+    with django_capture_on_commit_callbacks(execute=True), paused():
+        case = Casefile.objects.create(title="Paused sonder workspace")
+        grant(case, to=secretariat, role="owner", acting_user=secretariat, first=True)
+    assert search("sonder", secretariat).total == 0
+    with django_capture_on_commit_callbacks(execute=True):  # no longer paused
+        case.title = "Resumed sonder workspace"
+        case.save()
+    assert titles(search("sonder", secretariat)) == ["Resumed sonder workspace"]
+    documents = Document.objects.filter(provider="casefiles", object_pk=str(case.pk))
+    with django_capture_on_commit_callbacks(execute=True), paused():
+        case.delete()
+    assert documents.exists()  # stale (a search shows no record that is gone) …
+    rebuild(["casefiles"])
+    assert not documents.exists()  # … until the rebuild
 
 
 def test_bulk_writes_call_index_objects(people):

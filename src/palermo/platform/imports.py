@@ -438,12 +438,15 @@ def run_import(
     options: dict | None = None,
     mapping=None,
     run=None,
+    index: bool = True,
 ) -> ImportReport:
     """Read, check and write one file; nothing is written unless every row is valid.
 
     ``source`` is the file's path (or an ``ImportSource``); small callers may pass a name and
     its ``content`` as bytes instead. ``mapping`` is a ``platform.mapping.Mapping`` (or its
     dict form). ``run`` is the ``ImportRun`` a page or the API created for an upload.
+    ``index=False`` leaves the search index as it was: for a bulk load of many files followed
+    by one ``palermo search-index rebuild``, which writes each document once.
     """
     importer = IMPORTERS[importer_name]
     require_perm(acting_user, importer.permission)
@@ -461,6 +464,7 @@ def run_import(
                 options=options,
                 mapping=mapping,
                 run=run,
+                index=index,
             )
         finally:
             path.unlink(missing_ok=True)
@@ -484,8 +488,10 @@ def run_import(
         if isinstance(mapping, dict):
             mapping = Mapping.from_dict(mapping)
         report.options["_mapping"] = mapping
+    from . import search
+
     try:
-        with transaction.atomic():
+        with transaction.atomic(), contextlib.nullcontext() if index else search.paused():
             _lock_importer(importer, run)
             rows = _counted(importer.parse(source, report), report)
             items = importer.validate(rows, report, progress)
@@ -499,7 +505,8 @@ def run_import(
                     transaction.set_rollback(True)
                 else:
                     _log_import(run, report)
-                    _index_on_commit(importer, run)
+                    if index:
+                        _index_on_commit(importer, run)
                     # Bulk writes send no signals: what is computed from the records changes
                     # with this transaction (platform.computed).
                     computed.advance_for(*importer.models)

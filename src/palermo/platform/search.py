@@ -42,7 +42,9 @@ The page and ``GET /api/search`` call ``search`` and ``search_all`` (grouped by 
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -312,7 +314,7 @@ def _schedule(changed: dict[str, set], using: str) -> None:
     by a rolled-back transaction are reindexed from the database by the next commit, which is
     harmless (a document always says what the database says).
     """
-    if not changed:
+    if not changed or getattr(_paused, "depth", 0):
         return
     connection = connections[using]
     state = getattr(connection, "_palermo_search_pending", None)
@@ -324,6 +326,21 @@ def _schedule(changed: dict[str, set], using: str) -> None:
         transaction.on_commit(state.flush, using=using, robust=True)
     else:
         state.flush()
+
+
+_paused = threading.local()
+
+
+@contextmanager
+def paused():
+    """Changes made inside (in this thread) leave the index as it was: for a bulk load of many
+    files followed by one ``rebuild``, which writes each document once instead of once per
+    file and again at the end."""
+    _paused.depth = getattr(_paused, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _paused.depth -= 1
 
 
 def _providers_of(model_or_provider) -> list[Provider]:

@@ -138,15 +138,10 @@ class Backend:
             where += f" AND object_pk IN ({', '.join(['%s'] * len(object_pks))})"
             params += object_pks
         with connection.cursor() as cursor:
-            cursor.execute(
-                "DELETE FROM searchindex_facetvalue WHERE document_id IN "
-                f"(SELECT id FROM searchindex_document WHERE {where})",
-                params,
-            )
             cursor.execute(f"DELETE FROM searchindex_document WHERE {where}", params)
 
     def insert(self, documents: list[IndexedDocument]) -> None:
-        from .models import Document, FacetValue
+        from .models import Document
 
         if not documents:
             return
@@ -159,11 +154,6 @@ class Backend:
                 facets=[[name, value[:200]] for name, value in d.facets],
             )
             for d in documents
-        )
-        FacetValue.objects.bulk_create(
-            FacetValue(document_id=row.pk, name=name, value=value[:200])
-            for row, doc in zip(rows, documents, strict=True)
-            for name, value in doc.facets
         )
         self.insert_text([(row.pk, doc) for row, doc in zip(rows, documents, strict=True)])
 
@@ -368,7 +358,6 @@ class PostgreSQLBackend(Backend):
         # nests the permission sub-query in a loop (seconds instead of milliseconds).
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE searchindex_document")
-            cursor.execute("ANALYZE searchindex_facetvalue")
 
     def configs(self) -> set[str]:
         if PostgreSQLBackend._configs is None:
@@ -387,10 +376,8 @@ class PostgreSQLBackend(Backend):
         return sorted({"simple", *(self.config(code) for code, _name in settings.LANGUAGES)})
 
     def insert(self, documents):
-        """One multi-row ``INSERT … RETURNING id`` per 500 documents, vectors included (an
+        """One multi-row ``INSERT`` per 500 documents, vectors included (an
         UPDATE afterwards would write every row and its GIN entries twice)."""
-        from .models import FacetValue
-
         vector = " || ".join(
             f"setweight(to_tsvector(%s::regconfig, %s), '{w.upper()}')" for w in WEIGHTS
         )
@@ -414,15 +401,9 @@ class PostgreSQLBackend(Backend):
                 cursor.execute(
                     "INSERT INTO searchindex_document (provider, content_type_id, object_pk, "
                     "language, facets, updated, vector, rvector) "
-                    f"VALUES {', '.join([row] * len(chunk))} RETURNING id",
+                    f"VALUES {', '.join([row] * len(chunk))}",
                     params,
                 )
-                ids = [pk for (pk,) in cursor.fetchall()]
-            FacetValue.objects.bulk_create(
-                FacetValue(document_id=pk, name=name, value=value[:200])
-                for pk, doc in zip(ids, chunk, strict=True)
-                for name, value in doc.facets
-            )
 
     def tsquery_text(self, query) -> str:
         """The query in every configuration of the site's languages, ORed — as one literal

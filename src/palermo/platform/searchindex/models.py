@@ -1,12 +1,12 @@
-"""The search index's rows: one document per indexed record and provider, and its facet values.
+"""The search index's rows: one document per indexed record and provider, its facet values on the row.
 
 The text itself lives beside them, per backend: on SQLite in the FTS5 table ``searchindex_fts``
 (rowid = the document's id; columns ``a`` … ``d`` by weight, ``ra`` … ``rd`` for restricted
 fields, ``t`` for the tokens of facet values and access terms), on PostgreSQL in the
 document's ``vector`` (with those tokens as lexemes starting with ``_``) and ``rvector``
 (tsvector, GIN-indexed). They are created by migrations 0001 and 0003 and written only by
-``searchindex.backends``. ``FacetValue`` keeps each value as a row (what migration 0003 made the
-tokens of existing documents from).
+``searchindex.backends``. (Facet values were also kept as rows of their own until migration
+0004: nothing read them.)
 """
 
 from django.contrib.contenttypes.models import ContentType
@@ -41,22 +41,3 @@ class Document(models.Model):
 
     def __str__(self):
         return f"{self.provider}:{self.object_pk}"
-
-
-class FacetValue(models.Model):
-    """A value of one facet (instrument, region …) of a document; a document may have several."""
-
-    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="facet_values")
-    name = models.CharField(_("facet"), max_length=40)
-    value = models.CharField(_("value"), max_length=200)
-
-    class Meta:
-        ordering = ["pk"]
-        indexes = [
-            models.Index(fields=["name", "value"], name="searchindex_facet_value"),
-        ]
-        verbose_name = _("facet value")
-        verbose_name_plural = _("facet values")
-
-    def __str__(self):
-        return f"{self.name}={self.value}"
