@@ -163,6 +163,49 @@ def test_the_whole_workflow(people):
     ]
 
 
+def test_an_edit_of_a_published_record_is_a_new_version(people):
+    """The history keeps every text the public could read: the Secretariat's edit of a
+    published record, or of one of its parts, is published as a new version; a save that
+    changes nothing is not."""
+    secretariat = people["secretariat"]
+    law = library_record("legislation", status=RecordStatus.DRAFT, title="Ley ficticia")
+    law.provisions.update(text="Texto uno.")
+    services.submit(law, acting_user=people["focal"])
+    services.publish(law, acting_user=secretariat)
+
+    def history():
+        versions = PublishedVersion.objects.filter(kind="legislation", record_id=law.pk)
+        return [
+            (v.version, v.data["title"], [p["text"] for p in v.data["provisions"]])
+            for v in versions.order_by("version")
+        ]
+
+    assert history() == [(1, "Ley ficticia", ["Texto uno."])]
+    law.refresh_from_db()
+    law.title = "Ley ficticia corregida"
+    services.save_record(law, acting_user=secretariat)
+    services.save_record(law, acting_user=secretariat)  # nothing changed: no version
+    provision = law.provisions.get()
+    provision.text = "Texto uno, corregido."
+    services.save_part(provision, acting_user=secretariat)
+    services.save_part(Provision(law=law, number="Art. 2", text="Dos."), acting_user=secretariat)
+    services.delete_part(law.provisions.get(number="Art. 2"), acting_user=secretariat)
+    assert history() == [
+        (1, "Ley ficticia", ["Texto uno."]),
+        (2, "Ley ficticia corregida", ["Texto uno."]),
+        (3, "Ley ficticia corregida", ["Texto uno, corregido."]),
+        (4, "Ley ficticia corregida", ["Texto uno, corregido.", "Dos."]),
+        (5, "Ley ficticia corregida", ["Texto uno, corregido."]),
+    ]
+    law.refresh_from_db()
+    assert (law.status, law.version) == (RecordStatus.PUBLISHED, 5)
+    # A draft's edits are not versions: only what was published is history.
+    draft = library_record("legislation", status=RecordStatus.DRAFT, number="draft-law")
+    draft.title = "Otro título"
+    services.save_record(draft, acting_user=people["focal"])
+    assert not PublishedVersion.objects.filter(kind="legislation", record_id=draft.pk).exists()
+
+
 @pytest.mark.parametrize(
     "step, status",
     [

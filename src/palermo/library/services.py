@@ -111,8 +111,26 @@ def save_record(record, *, acting_user, m2m: dict | None = None):
     with transaction.atomic(), audited(acting_user):
         record.save()
         _set_m2m(record, m2m)
+        _version_if_changed(record, acting_user)
         _reindex(record)
     return record
+
+
+def _version_if_changed(record, acting_user) -> None:
+    """A published record edited in place (by the Secretariat, or a part of it) gets a new
+    published version when what it says differs from its last one, so that its history shows
+    every text the public could read."""
+    if record.status != RecordStatus.PUBLISHED:
+        return
+    last = (
+        PublishedVersion.objects.filter(kind=record.KIND, record_id=record.pk)
+        .order_by("-version")
+        .values_list("data", flat=True)
+        .first()
+    )
+    now = serializers.content_of(_serialized(record))
+    if last is None or serializers.content_of(last) != now:
+        _publish_now(record, acting_user)
 
 
 def delete_record(record, *, acting_user) -> None:
@@ -148,6 +166,7 @@ def save_part(part, *, acting_user, m2m: dict | None = None):
         record = _parent(part)
         if isinstance(part, Provision):
             index_on_commit(Provision, [part.pk])
+        _version_if_changed(record, acting_user)
         index_on_commit(type(record), [record.pk])
     return part
 
@@ -158,6 +177,7 @@ def delete_part(part, *, acting_user) -> None:
     record = _parent(part)
     with transaction.atomic(), audited(acting_user):
         part.delete()
+        _version_if_changed(record, acting_user)
         index_on_commit(type(record), [record.pk])
 
 
