@@ -52,6 +52,49 @@ def test_a_focal_point_creates_a_law_as_a_draft_of_their_state():
     assert "Ley de prueba" in page and 'id="workflow-submit"' in page
 
 
+def test_a_laws_file_is_uploaded_with_it_and_downloaded_by_who_may_see_the_law():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client = signed_in("focal-point")
+    upload = SimpleUploadedFile("ley-26364.pdf", b"%PDF-1.4 fictional", "application/pdf")
+    response = client.post(
+        reverse("library:record_new", args=["legislation"]), {**LAW_FORM, "file": upload}
+    )
+    law = Law.objects.get(number="ley-26364")
+    assert response.status_code == 302 and law.file
+    page = client.get(law.get_absolute_url()).content.decode()
+    download = url_of(law, "library:record_file")
+    assert f'href="{download}"' in page
+    got = client.get(download)
+    assert got.status_code == 200 and b"".join(got.streaming_content) == b"%PDF-1.4 fictional"
+    assert got["Content-Disposition"].startswith("attachment;")
+    # A draft's file is as hidden as the draft.
+    assert Client().get(download).status_code == 302  # to sign in
+    for other in (other_focal_point(), "observer"):
+        assert signed_in(other).get(download).status_code == 404
+    # A law without a file has none to give.
+    assert client.get(url_of(make_law(number="no-file"), "library:record_file")).status_code == 404
+
+
+def test_a_cases_attached_file_follows_the_case():
+    from django.core.files.base import ContentFile
+
+    from palermo.library.models import CaseAttachment
+
+    case = make_case()
+    attachment = CaseAttachment.objects.create(
+        case=case, title="Judgment", file=ContentFile(b"fictional judgment", name="j.pdf")
+    )
+    download = url_of(case, "library:attachment_file", pk=attachment.pk)
+    expert = signed_in("expert")
+    assert f'href="{download}"' in expert.get(case.get_absolute_url()).content.decode()
+    assert b"".join(expert.get(download).streaming_content) == b"fictional judgment"
+    assert signed_in(other_focal_point()).get(download).status_code == 404
+    other_case = make_case(number="case-2")
+    wrong = url_of(other_case, "library:attachment_file", pk=attachment.pk)
+    assert expert.get(wrong).status_code == 404  # not this case's attachment
+
+
 def test_errors_are_shown_next_to_the_fields():
     client = signed_in("focal-point")
     response = client.post(

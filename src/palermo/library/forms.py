@@ -169,6 +169,7 @@ class LawForm(RecordForm):
             "amendments",
             "official_url",
             "full_text",
+            "file",
             *COMMON_TAIL,
         ]
         widgets = {"adopted": DateInput(), "in_force": DateInput()}
@@ -247,6 +248,7 @@ class StrategyForm(RecordForm):
             "period_start",
             "period_end",
             "url",
+            "file",
             "crime_types",
             "issues",
             "summary",

@@ -255,7 +255,11 @@ def _case_parts(case: Case) -> dict:
             for c in case.cooperation.all()
         ],
         "attachments": [
-            {"title": a.title, "url": a.url or (a.file.url if a.file else "")}
+            {
+                "title": a.title,
+                "url": a.url
+                or (f"{case.get_absolute_url()}attachments/{a.pk}/file/" if a.file else ""),
+            }
             for a in case.attachments.all()
         ],
     }

@@ -50,6 +50,8 @@ urlpatterns = [
     path("new/<library_kind:kind>/", views.record_new, name="record_new"),
     path(RECORD, views.record_detail, name="record"),
     path(RECORD + "json/", views.record_json, name="record_json"),
+    path(RECORD + "file/", views.record_file, name="record_file"),
+    path(RECORD + "attachments/<int:pk>/file/", views.attachment_file, name="attachment_file"),
     path(RECORD + "v/<int:version>/", views.version_detail, name="version"),
     path(RECORD + "edit/", views.record_edit, name="record_edit"),
     path(RECORD + "delete/", views.record_delete, name="record_delete"),
@@ -83,6 +85,36 @@ def _address(record):
 def draft_case():
     """A draft of Argentina's: its contributors' and the Secretariat's to see."""
     return _address(_case())
+
+
+def _sample_file(name="sample.pdf"):
+    from django.core.files.base import ContentFile
+
+    return ContentFile(b"%PDF-1.4 sample for the permission matrix\n", name=name)
+
+
+def draft_law_with_file():
+    """A draft law of Argentina's with its file."""
+    from palermo.core.models import Participant
+
+    from .models import Law
+
+    law = Law.objects.create(
+        participant=Participant.objects.get(code="ARG"),
+        number="matrix-law",
+        title="Sample law for the permission matrix",
+        language="es",
+        file=_sample_file(),
+    )
+    return _address(law)
+
+
+def draft_case_attachment():
+    from .models import CaseAttachment
+
+    case = _case()
+    attachment = CaseAttachment.objects.create(case=case, title="Sample", file=_sample_file())
+    return {**_address(case), "pk": attachment.pk}
 
 
 def draft_case_part():
@@ -162,6 +194,8 @@ declare_routes(
         "record_new": allow(*ANY_CONTRIBUTOR, sample=lambda: {"kind": "case"}),
         "record": allow(*CONTRIBUTORS, sample=draft_case, hidden=True),
         "record_json": allow(*CONTRIBUTORS, sample=draft_case, hidden=True),
+        "record_file": allow(*CONTRIBUTORS, sample=draft_law_with_file, hidden=True),
+        "attachment_file": allow(*CONTRIBUTORS, sample=draft_case_attachment, hidden=True),
         "version": allow(*PUBLIC.allow, sample=published_version),
         "record_edit": allow(*CONTRIBUTORS, sample=draft_case, hidden=True),
         "record_delete": allow("secretariat", sample=chilean_draft, method="POST", hidden=True),

@@ -9,6 +9,7 @@ not change is a 403. Every write is a service call with ``acting_user``.
 import json
 from dataclasses import dataclass
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -16,7 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.text import capfirst
@@ -628,6 +629,37 @@ def record_json(request, code, kind, number):
     return response
 
 
+def _download(stored) -> FileResponse:
+    """A stored file as a download (never shown inline: an uploaded page runs no script here)."""
+    try:
+        handle = stored.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The file is missing from the server's storage.")) from exc
+    return FileResponse(handle, as_attachment=True, filename=Path(stored.name).name)
+
+
+@sign_in_for_hidden
+def record_file(request, code, kind, number):
+    """A law's or a strategy's file, for who may see the record (404 for the others)."""
+    record = _record(request, code, kind, number)
+    stored = getattr(record, "file", None)
+    if not stored:
+        raise Http404(_("This record has no file."))
+    return _download(stored)
+
+
+@sign_in_for_hidden
+def attachment_file(request, code, kind, number, pk):
+    """A case's attachment, for who may see the case (404 for the others)."""
+    record = _record(request, code, kind, number)
+    if kind != RecordKind.CASE:
+        raise Http404
+    attachment = get_object_or_404(CaseAttachment, case=record, pk=pk)
+    if not attachment.file:
+        raise Http404(_("This attachment is a link, not a file."))
+    return _download(attachment.file)
+
+
 @sign_in_for_hidden
 def version_detail(request, code, kind, number, version):
     """An earlier published version, as it was published (of a record the reader sees)."""
@@ -726,7 +758,9 @@ def record_new(request, kind):
     info = KINDS[kind]
     if not policy_for(info.model).allows(request.user, "add"):
         raise PermissionDenied(_("Your role does not allow contributing to the Library."))
-    form = info.form(request.POST or None, user=request.user, instance=info.model())
+    form = info.form(
+        request.POST or None, request.FILES or None, user=request.user, instance=info.model()
+    )
     if request.method == "POST" and form.is_valid():
         record = form.instance
         record.created_by = request.user
@@ -751,7 +785,9 @@ def record_edit(request, code, kind, number):
     record = _record(request, code, kind, number)
     _refuse_unless(request.user, "change", record)
     info = KINDS[kind]
-    form = info.form(request.POST or None, user=request.user, instance=record)
+    form = info.form(
+        request.POST or None, request.FILES or None, user=request.user, instance=record
+    )
     if request.method == "POST" and form.is_valid():
         saved = _save_form(
             request,
