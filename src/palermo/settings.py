@@ -343,6 +343,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Jobs (docs/user/jobs.md): a running job silent this long is its stopped worker's, and is
 # marked failed (or requeued, if its handler is idempotent) by the next worker.
 PALERMO_JOB_STALE_SECONDS = env_int("PALERMO_JOB_STALE_SECONDS", 120, minimum=1)
+# Daily tasks (platform.schedule): each worker looks this often for the day's tasks; 0: never.
+PALERMO_SCHEDULE_SECONDS = env_int("PALERMO_SCHEDULE_SECONDS", 600, minimum=0)
 
 AUDITLOG_INCLUDE_ALL_MODELS = False
 

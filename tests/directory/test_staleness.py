@@ -97,3 +97,17 @@ def test_the_command(testland, capsys):
     assert report["states"][0]["notified"] >= 2 and len(_notes(focal)) == 1
     with pytest.raises(CommandError):
         call_command("directory", "remind", "--today", "tomorrow")
+
+
+def test_the_worker_sends_the_reminders_once_a_day_without_cron(testland):
+    """The daily task (platform.schedule) the background worker runs: the same reminders as
+    the command, once a day however many workers look."""
+    from palermo.platform.schedule import run_due
+
+    _state, focal, stale = testland
+    done = run_due(TODAY)
+    assert done["directory.reminders"] == {"outcome": {"entries": 1, "states": 1}}
+    assert len(_notes(focal)) == 1
+    assert "directory.reminders" not in run_due(TODAY)  # another worker, the same day
+    stale.refresh_from_db()
+    assert stale.reminded_on == TODAY

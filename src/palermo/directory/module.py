@@ -14,6 +14,7 @@ from palermo.platform.registry import (
     register_profile_panel,
     register_reference_data,
 )
+from palermo.platform.schedule import register_daily
 
 register_nav(NavItem("directory:entries", _("Directory"), order=40))
 
@@ -63,3 +64,19 @@ def _demo(progress):
 
 register_reference_data(DataLoader("directory", _reference, order=40))
 register_demo_content(DataLoader("directory", _demo, order=40))
+
+
+def _daily_reminders(today):
+    """Every day, from the background worker: the reminders ``palermo directory remind``
+    sends (an entry is reminded of at most every 30 days)."""
+    from palermo.platform.actors import system_user
+
+    from .services import send_reminders
+
+    report = send_reminders(acting_user=system_user(), today=today)
+    return {"entries": report["entries"], "states": len(report["states"])}
+
+
+register_daily(
+    "directory.reminders", _("Remind States of Directory entries not confirmed"), _daily_reminders
+)

@@ -36,9 +36,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
-from . import computed
+from . import computed, schedule
 from .audit import audited
 from .choices import ImportStatus
 from .jobs import JobCancelled, Progress, job_handler
@@ -757,6 +758,13 @@ def purge_import_files(now=None) -> int:
         _delete_stored(run)
         count += 1
     return count
+
+
+schedule.register_daily(
+    "platform.purge-imports",
+    _lazy("Delete imported files kept past their time"),
+    lambda today: {"deleted": purge_import_files()},
+)
 
 
 @job_handler("core.import")

@@ -731,8 +731,11 @@ def start_embedded_worker(interval: float = 1.0) -> threading.Thread:
         from django.db import connections
 
         try:
+            from .schedule import start_scheduler
+
             recover_on_start()
             start_recovery_sweeps(lambda: worker.running)
+            start_scheduler(lambda: worker.running)
             while worker.running:
                 try:
                     worker.run()  # returns once ``worker.running`` is False

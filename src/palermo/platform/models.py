@@ -358,3 +358,26 @@ class DataVersion(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.token:x}"
+
+
+class ScheduledRun(models.Model):
+    """A daily task's run on one day (``platform.schedule``): one row per task and day, so
+    that however many workers look, the first to write the row is the one that runs it."""
+
+    task = models.CharField(_("task"), max_length=60)
+    day = models.DateField(_("day"))
+    started = models.DateTimeField(_("started"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+    outcome = models.JSONField(_("outcome"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-day", "task"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "day"], name="platform_one_run_a_day")
+        ]
+        verbose_name = _("daily task run")
+        verbose_name_plural = _("daily task runs")
+
+    def __str__(self):
+        return f"{self.task} {self.day}"

@@ -3,7 +3,7 @@
 from auditlog.models import LogEntry
 
 from .audit import RecordsVisible
-from .models import ColumnMapping, Grant, ImportRun, Job, Notification, ReadEvent
+from .models import ColumnMapping, Grant, ImportRun, Job, Notification, ReadEvent, ScheduledRun
 from .policies import Policy, authenticated, nobody, owner, register_policy, secretariat
 
 
@@ -72,3 +72,12 @@ class ImportRunPolicy(Policy):
     add = authenticated
     change = nobody
     actions = {"download": secretariat | owner("owner")}
+
+
+@register_policy
+class ScheduledRunPolicy(Policy):
+    """The daily tasks' runs: the Secretariat's to see; written by the workers alone."""
+
+    model = ScheduledRun
+    view = secretariat
+    change = nobody

@@ -2,6 +2,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from palermo.platform.jobs import recover_on_start, start_recovery_sweeps, worker_name
+from palermo.platform.schedule import start_scheduler
 
 
 class Command(BaseCommand):
@@ -9,7 +10,7 @@ class Command(BaseCommand):
         "Work background jobs (imports, reports) queued by the web site. Run one or more. "
         "On start, and then regularly, jobs left running by a stopped worker (silent for "
         "PALERMO_JOB_STALE_SECONDS) are marked failed, or queued again when they are safe to "
-        "repeat."
+        "repeat. The daily tasks (reminders, purges) run from it too."
     )
 
     def add_arguments(self, parser):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         counts = recover_on_start()
         if not options["batch"]:
             start_recovery_sweeps()  # a daemon thread: it ends with this process
+            start_scheduler()  # the daily tasks, in another
         if any(counts.values()):
             self.stdout.write(
                 "Jobs left by a stopped worker: {requeued} queued again, {failed} failed, "
