@@ -143,6 +143,7 @@ INSTALLED_APPS = [
     "palermo.assistance",
     "palermo.statistics",
     "palermo.analysis",
+    "palermo.cooperation",
 ]
 
 MIDDLEWARE = [

@@ -49,7 +49,7 @@ def bank_records(**changes) -> Request:
         ],
         use_limited_to_request=True,
         language="es",
-        channel="central-authority",
+        channel="central_authority",
     )
     return replace(request, **changes)
 
@@ -62,7 +62,7 @@ def spain(**changes) -> Requested:
         has_entry=True,
         authority="Fictional Ministry of Justice, International Cooperation",
         languages=["es"],
-        channels=["central-authority", "diplomatic"],
+        channels=["central_authority", "diplomatic"],
         convention_accepted=True,
     )
     return replace(requested, **changes)
@@ -212,14 +212,14 @@ def test_the_requested_states_directory_entry():
     assert "legal-basis" not in codes(bank_records(legal_basis="Fictional treaty"), refusing)
     report = check(bank_records(channel=""), spain())
     missing = [f for f in report.findings if f.code == "18-13-channel-missing"][0]
-    assert "central-authority, diplomatic" in missing.message
+    assert "central_authority, diplomatic" in missing.message
     assert "Fictional Ministry of Justice" in missing.message
     with_rules = spain(requirements="Requests must be legalised.")
     messages = [f.message for f in check(bank_records(), with_rules).findings]
     assert "The requested State's requirements: Requests must be legalised." in messages
     assert "18-16" in codes(bank_records(), with_rules)
     assert "18-13-interpol" in codes(
-        bank_records(channel="interpol"), spain(channels=["interpol", "central-authority"])
+        bank_records(channel="interpol"), spain(channels=["interpol", "central_authority"])
     )
 
 

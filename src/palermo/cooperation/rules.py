@@ -102,7 +102,7 @@ TRANSNATIONAL = {
     "group-abroad": "2(c)",
     "effects-elsewhere": "2(d)",
 }
-CHANNELS = ("central-authority", "diplomatic", "interpol")
+CHANNELS = ("central_authority", "diplomatic", "interpol")
 
 
 class RequestError(ValueError):
