@@ -193,3 +193,14 @@ def test_pdf_by_state_with_arabic_and_chinese_names():
     AuthorityFactory(state="CHN", authority="示例机关 (fictional)")
     response = Client().get(reverse("directory:edition_pdf"), {"by": "state"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not edition.pdf_available(), reason="fpdf2 is not installed")
+def test_arabic_letters_are_joined_in_the_pdf():
+    """Shaped (uharfbuzz): the meem of «محمد» is drawn with its initial and its medial form, two
+    glyphs; unshaped, it would be one isolated glyph repeated."""
+    from tests.pdf_glyphs import glyphs_of
+
+    AuthorityFactory(state="EGY", authority="هيئة محمد (fictional)")
+    response = Client().get(reverse("directory:edition_pdf"), {"by": "state"})
+    assert glyphs_of(response.content, "م") >= 2
