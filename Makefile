@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python bench/search_bench.py
 	$(BIN)/python bench/library_bench.py
 	$(BIN)/python bench/assistance_bench.py
+	$(BIN)/python bench/statistics_bench.py
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/analysis_network_bench.py --write
 	$(BIN)/python bench/analysis_resolution_bench.py --write

@@ -31,3 +31,20 @@ def test_a_focal_point_cannot_post_an_importer_their_role_does_not_allow(user_cl
 @pytest.mark.parametrize("who", ["observer", "analyst", "practitioner"])
 def test_roles_without_an_importer_are_refused_the_page(user_client, who):
     assert user_client(who).get("/import/").status_code == 403
+
+
+def test_an_importer_that_needs_its_own_page_is_not_offered_here(user_client):
+    """Analysis imports go into an investigation, which this page cannot name: an analyst may
+    use them from the command, and the page neither offers them nor takes them."""
+    from palermo.platform.imports import IMPORTERS
+
+    assert not IMPORTERS["analysis.payments"].on_import_page
+    secretariat = user_client("secretariat")
+    offered = {
+        value
+        for value, _label in secretariat.get("/import/").context["form"].fields["importer"].choices
+    }
+    assert "library" in offered and not any(k.startswith("analysis.") for k in offered)
+    upload = SimpleUploadedFile("p.csv", b"payer,beneficiary\nA,B\n")
+    page = secretariat.post("/import/", {"importer": "analysis.payments", "file": upload})
+    assert page.status_code == 200 and "importer" in page.context["form"].errors

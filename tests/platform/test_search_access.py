@@ -12,6 +12,7 @@ from palermo.platform import search as site
 from palermo.platform.models import Job
 from palermo.platform.policies import policy_for, secretariat
 from palermo.platform.searchindex import backends, text
+from palermo.platform.searchindex.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -212,6 +213,22 @@ def test_the_migration_keeps_an_existing_index(people, jobs, django_capture_on_c
 
     migration = import_module("palermo.platform.searchindex.migrations.0003_access_terms")
     with connection.cursor() as cursor:
+        # 0003 read the facet values from their own rows, which 0004 dropped: put them back
+        # as they were (from each document's copy) for the replay.
+        cursor.execute(
+            "CREATE TABLE searchindex_facetvalue (id integer PRIMARY KEY, "
+            "document_id integer NOT NULL, name varchar(40) NOT NULL, value varchar(200) NOT NULL)"
+        )
+        rows = [
+            (pk, name, value)
+            for pk, facets in Document.objects.values_list("pk", "facets")
+            for name, value in facets
+        ]
+        cursor.executemany(
+            "INSERT INTO searchindex_facetvalue (id, document_id, name, value) "
+            "VALUES (%s, %s, %s, %s)",
+            [(i, *row) for i, row in enumerate(rows, 1)],
+        )
         if connection.vendor == "sqlite":
             for sql in migration.BACKWARD:
                 cursor.execute(sql)
@@ -227,6 +244,7 @@ def test_the_migration_keeps_an_existing_index(people, jobs, django_capture_on_c
             assert site.search("lantern", None, filters={"tag": "Étiquette two"}).total == 0
             for sql in migration.POSTGRESQL_FORWARD:
                 cursor.execute(sql)
+        cursor.execute("DROP TABLE searchindex_facetvalue")
     assert site.search("lantern", people["secretariat"]).total == 8  # both providers
     # The facet tokens the migration wrote in SQL are the ones Python writes and searches.
     tagged = site.search("lantern", people["secretariat"], filters={"tag": "Étiquette two"})
@@ -237,8 +255,6 @@ def test_the_migration_keeps_an_existing_index(people, jobs, django_capture_on_c
         jobs[0].delete()
     assert found(people["analyst"])[0] == 1
     if connection.vendor == "sqlite":
-        from palermo.platform.searchindex.models import Document
-
         with connection.cursor() as cursor:
             cursor.execute("SELECT COUNT(*) FROM searchindex_fts")
             (fts,) = cursor.fetchone()

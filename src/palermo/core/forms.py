@@ -58,7 +58,7 @@ class ImportForm(forms.Form):
         self.fields["importer"].choices = [
             (k, imp.label)
             for k, imp in sorted(IMPORTERS.items())
-            if user is None or user.has_perm(imp.permission)
+            if imp.on_import_page and (user is None or user.has_perm(imp.permission))
         ]
         self.fields["mapping"].queryset = restrict(ColumnMapping.objects.all(), user)
 

@@ -195,7 +195,7 @@ class ReadLogView(DataTableView):
 def import_data(request):
     # Each importer says who may use it (a State's focal points import their Library drafts
     # and needs); the page offers the importers the user may use, and none is refused here.
-    importers = [imp for imp in IMPORTERS.values() if request.user.has_perm(imp.permission)]
+    importers = [imp for imp in IMPORTERS.values() if imp.offered_to(request.user)]
     if not importers:
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)

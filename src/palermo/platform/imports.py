@@ -263,6 +263,13 @@ class Importer:
     models: tuple = ()
     #: The options ``add_arguments`` declares, passed to the importer in ``report.options``.
     option_names: tuple[str, ...] = ()
+    #: Offered on the site's import page (``False`` for an importer that needs what the page
+    #: cannot give, such as the investigation an analysis import goes into: it has its own).
+    on_import_page = True
+
+    def offered_to(self, user) -> bool:
+        """Whether the import page offers this importer to ``user``."""
+        return self.on_import_page and user.has_perm(self.permission)
 
     def add_arguments(self, parser) -> None:
         """Command-line options of this importer for ``palermo import NAME FILE …``."""

@@ -6,3 +6,10 @@ class StatisticsConfig(AppConfig):
     name = "palermo.statistics"
     label = "statistics"
     verbose_name = _("Statistics")
+
+    def ready(self):
+        from palermo.platform.audit import register_audited
+
+        from . import importers, jobs, models, module, policies  # noqa: F401  (they register themselves)
+
+        register_audited(models.Observation, models.OffenceMapping)

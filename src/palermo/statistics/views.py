@@ -1,0 +1,142 @@
+"""Statistics pages: the table of aggregates by year and area, and a State's homicide series
+(every source, the chosen value with its reason, the sub-region's figure), downloadable."""
+
+import csv
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from palermo.core.models import Participant
+from palermo.platform.access import PUBLIC, allow, declare_routes
+from palermo.platform.tables import DataTableView, neutralise
+
+from . import services
+from .forms import AggregateFilter
+from .models import Aggregate
+from .tables import AggregateTable
+
+
+class AggregateListView(DataTableView):
+    template_name = "statistics/aggregates.html"
+    table_class = AggregateTable
+    filterset_class = AggregateFilter
+    title = gettext_lazy("Intentional homicide: regional and global figures")
+    intro = gettext_lazy(
+        "Population-weighted rates per 100,000 by M49 region and sub-region, with the share "
+        "of the population covered by observed data and the range where values were imputed."
+    )
+    export_name = "palermo-homicide-aggregates"
+
+    def get_queryset(self):
+        return Aggregate.objects.filter(indicator_id="homicide")
+
+    def get_template_names(self):
+        if getattr(self.request, "htmx", False) and not self.request.htmx.boosted:
+            return ["platform/data_table.html#results"]
+        return [self.template_name]
+
+
+def state_series(request, code):
+    participant = Participant.objects.filter(code=code.upper()).first()
+    if participant is None:
+        raise Http404(_("No State with this code."))
+    data = services.state_homicide(participant, request.user)
+    shown = request.GET.get("source", "")
+    codes = [s.code for s in data["sources"]]
+    if shown and shown not in codes:
+        shown = ""
+    if request.GET.get("format") == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="palermo-homicide-{participant.code}.csv"'
+        )
+        out = csv.writer(response)
+        wanted = [shown] if shown else codes
+        out.writerow(
+            [
+                "state",
+                "year",
+                "population",
+                *wanted,
+                "chosen",
+                "chosen_source",
+                "reason",
+                f"region_{data['area'] or ''}",
+            ]
+        )
+        for row in data["rows"]:
+            out.writerow(
+                [participant.code, row["year"], row["population"]]
+                + [row["by_source"].get(c) for c in wanted]
+                + [row["chosen"], row["chosen_source"], neutralise(row["reason"]), row["region"]]
+            )
+        return response
+    return render(
+        request,
+        "statistics/state.html",
+        {
+            "participant": participant,
+            "data": data,
+            "shown": shown,
+            "columns": [shown] if shown else codes,
+        },
+    )
+
+
+def iccs_list(request):
+    """The ICCS's four levels as one outline; with ``?q=``, the index terms and categories
+    matching a national offence, ranked (``iccs.suggest``)."""
+    from . import iccs
+    from .models import IccsCode
+
+    query = (request.GET.get("q") or "").strip()[:200]
+    codes = IccsCode.objects.restrict(request.user).order_by("code")
+    return render(
+        request,
+        "statistics/iccs_list.html",
+        {
+            "codes": codes,
+            "query": query,
+            "suggestions": iccs.suggest(query, limit=10) if query else [],
+        },
+    )
+
+
+def iccs_detail(request, code):
+    from .models import IccsCode
+
+    item = (
+        IccsCode.objects.restrict(request.user).select_related("parent").filter(code=code).first()
+    )
+    if item is None:
+        raise Http404(_("No such ICCS code."))
+    return render(
+        request,
+        "statistics/iccs_detail.html",
+        {
+            "item": item,
+            "children": item.children.order_by("code"),
+            "terms": item.index_terms.order_by("term"),
+        },
+    )
+
+
+urlpatterns = [
+    path("aggregates/", AggregateListView.as_view(), name="aggregates"),
+    path("states/<str:code>/", state_series, name="state"),
+    path("iccs/", iccs_list, name="iccs"),
+    path("iccs/<str:code>/", iccs_detail, name="iccs_code"),
+]
+
+declare_routes(
+    "statistics",
+    {
+        "aggregates": PUBLIC,
+        "state": allow(*PUBLIC.allow, sample=lambda: {"code": "ARG"}),
+        "iccs": PUBLIC,
+        "iccs_code": allow(*PUBLIC.allow, sample=lambda: {"code": "0101"}),
+    },
+)

@@ -1,0 +1,109 @@
+"""The pages, the State-profile panel and the API: what a visitor sees and downloads."""
+
+import csv
+import io
+
+import pytest
+from django.test import Client
+
+from palermo.statistics import services
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_and_aggregates_table():
+    client = Client()
+    page = client.get("/statistics/")
+    assert page.status_code == 200
+    assert "World" in page.content.decode()
+    table = client.get("/statistics/aggregates/", {"year": 2012, "level": "world"})
+    text = table.content.decode()
+    assert table.status_code == 200 and "2012" in text and "World" in text
+
+
+def test_aggregates_download():
+    response = Client().get("/statistics/aggregates/", {"year": 2012, "_export": "csv"})
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert len(rows) > 5
+
+
+def test_state_page_switch_source_and_download():
+    client = Client()
+    page = client.get("/statistics/states/ARG/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "UNODC homicide statistics" in text and "WHO Global Health Estimates" in text
+    only = client.get("/statistics/states/ARG/", {"source": "who-homicide"}).content.decode()
+    assert '<th scope="col">UNODC homicide statistics' not in only
+    download = client.get("/statistics/states/ARG/", {"source": "who-homicide", "format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(download.content.decode())))
+    assert "who-homicide" in rows[0] and "unodc-homicide" not in rows[0]
+    # the download's chosen values are the stored choices
+    chosen = {r["year"]: r["chosen"] for r in rows}
+    from palermo.statistics.models import HomicideChoice
+
+    c = HomicideChoice.objects.get(participant__code="ARG", year=2015)
+    assert float(chosen["2015"]) == pytest.approx(c.rate)
+    assert client.get("/statistics/states/QQQ/").status_code == 404
+
+
+def test_profile_panel():
+    page = Client().get("/participants/ARG/")
+    if page.status_code == 404:
+        pytest.skip("no participant profile route")
+    text = page.content.decode()
+    assert 'id="panel-statistics"' in text
+    assert "/statistics/states/ARG/" in text
+
+
+def test_api():
+    client = Client()
+    assert client.get("/api/statistics/iccs/0101").json()["label"] == "Intentional homicide"
+    assert client.get("/api/statistics/iccs/9999").status_code == 404
+    series = client.get("/api/statistics/homicide/states/ARG").json()
+    assert series["state"] == "ARG" and series["rows"]
+    computed = client.get("/api/statistics/homicide/aggregates/2012", {"region": "001"}).json()
+    assert computed[0]["area"] == "001" and computed[0]["details"]
+    stored = client.get("/api/statistics/homicide/aggregates", {"year": 2012, "area": "001"}).json()
+    assert stored["items"][0]["rate"] == pytest.approx(computed[0]["rate"], abs=1e-4)
+    obs = client.get("/api/statistics/observations", {"state": "ARG", "year": 2012}).json()
+    assert {o["source"] for o in obs["items"]} == {"unodc-homicide", "who-homicide"}
+    assert (
+        client.get("/api/statistics/iccs-suggestions", {"category": "murder"}).json()[0]["code"]
+        == "0101"
+    )
+
+
+def test_state_series_matches_the_choice_rule():
+    from django.contrib.auth.models import AnonymousUser
+
+    from palermo.core.models import Participant
+
+    data = services.state_homicide(Participant.objects.get(code="BRA"), AnonymousUser())
+    for row in data["rows"]:
+        values = [v for v in row["by_source"].values() if v is not None]
+        if row["chosen"] is not None:
+            assert row["chosen"] in values
+
+
+def test_pages_use_a_bounded_number_of_queries(django_assert_max_num_queries):
+    client = Client()
+    with django_assert_max_num_queries(25):
+        assert client.get("/statistics/aggregates/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get("/statistics/states/BRA/").status_code == 200
+    with django_assert_max_num_queries(25):
+        assert client.get("/api/statistics/observations", {"state": "BRA"}).status_code == 200
+
+
+def test_iccs_pages():
+    client = Client()
+    outline = client.get("/statistics/iccs/").content.decode()
+    assert all(code in outline for code in ("01", "0101", "01032", "010321"))
+    suggested = client.get("/statistics/iccs/", {"q": "Abduction of a minor"}).content.decode()
+    assert 'href="/statistics/iccs/02021/"' in suggested.split('id="suggestions"')[1]
+    detail = client.get("/statistics/iccs/0101/").content.decode()
+    assert "Homicidio intencional" in detail and "Murder" in detail
+    assert 'href="/statistics/iccs/01/"' in detail  # its parent
+    assert client.get("/statistics/iccs/9999/").status_code == 404
