@@ -127,3 +127,27 @@ def test_resolve_lists_duplicates_with_their_evidence_and_source_rows(tmp_path):
     )
     with pytest.raises(CommandError, match="No investigation"):
         command("resolve", str(investigation.pk), "--as", outsider.username)
+
+
+@pytest.mark.parametrize("fmt, read", [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)])
+def test_the_network_exports_open_in_other_tools(loaded, tmp_path, fmt, read):
+    """Read back by networkx's own readers (as Gephi or yEd would read them): every entity a
+    node with its caption and schema, every link counted on its edge."""
+    investigation, owner, viewer, outsider = loaded
+    path = tmp_path / f"network.{fmt}"
+    summary = command(
+        "export", str(investigation.pk), "--format", fmt, "--as", viewer.username, "-o", str(path)
+    )
+    graph = read(path)
+    entities = Entity.objects.filter(investigation=investigation).exclude(schema__in=LINK_SCHEMATA)
+    assert summary["count"] == graph.number_of_nodes() == entities.count()
+    one = entities.exclude(caption="").first()
+    label = graph.nodes[one.ftm_id]["label"]
+    assert label == one.caption and graph.nodes[one.ftm_id]["schema"] == one.schema
+    counted = sum(data["weight"] for _s, _t, data in graph.edges(data=True))
+    found = links(investigation, owner)
+    assert counted == len(found) > 0
+    kinds = {link.schema for link in found}
+    assert {data["type"] for _s, _t, data in graph.edges(data=True)} == kinds
+    with pytest.raises(CommandError, match="No investigation"):
+        command("export", str(investigation.pk), "--format", fmt, "--as", outsider.username)

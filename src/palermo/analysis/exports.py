@@ -1,14 +1,22 @@
-"""Exports of an investigation: FollowTheMoney entity JSON lines and a CSV of statements.
+"""Exports of an investigation: FollowTheMoney entity JSON lines, a CSV of statements, and its
+network as GraphML or GEXF (for Gephi, yEd, Cytoscape).
 
 ``ftm-jsonl`` is the format Aleph, OpenSanctions and the ``ftm`` tools read: one JSON object a
 line, ``{"id", "schema", "properties": {prop: [values]}}``, the union of each entity's
 statements. ``csv`` is the evidence itself: one row a statement, with its value as cleaned,
 as written in the source, and its source (import, file, row, column). Both go through the
 policy (members only) and are logged in the read audit as exports.
+
+``graphml`` and ``gexf`` are the network: a node per entity that is not a link (its caption as
+label, its schema and FollowTheMoney id as attributes), an edge per pair of entities and kind of
+link (Payment, Call, Ownership …) from source to target, weighted by how many such links join
+them.
 """
 
 import csv
 import json
+from collections import Counter
+from xml.etree import ElementTree as ET
 
 from palermo.platform.audit import record_reads, surface
 from palermo.platform.choices import Surface
@@ -17,7 +25,7 @@ from palermo.platform.tables import neutralise
 
 from .models import Entity, Investigation, Statement
 
-FORMATS = ("ftm-jsonl", "csv")
+FORMATS = ("ftm-jsonl", "csv", "graphml", "gexf")
 STATEMENT_COLUMNS = (
     "entity_id",
     "schema",
@@ -81,9 +89,93 @@ def write_csv(investigation: Investigation, user, out) -> int:
     return len(statements)
 
 
+def _network(investigation: Investigation, user):
+    """The nodes ``[(ftm_id, caption, schema)]`` and the edges ``{(source, target, schema):
+    links}`` of the investigation, for ``user`` (members only; logged as an export)."""
+    from .models import LINK_SCHEMATA
+    from .queries import links
+
+    entities = list(_entities(investigation, user).exclude(schema__in=LINK_SCHEMATA))
+    with surface(Surface.EXPORT):
+        record_reads(user, [investigation])
+        record_reads(user, entities, model=Entity)
+        found = links(investigation, user)
+    known = {e.ftm_id for e in entities}
+    edges = Counter(
+        (link.source, link.target, link.schema)
+        for link in found
+        if link.source in known and link.target in known
+    )
+    return [(e.ftm_id, e.caption, e.schema) for e in entities], edges
+
+
+def _xml(root, out) -> None:
+    ET.indent(root)
+    out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(ET.tostring(root, encoding="unicode"))
+    out.write("\n")
+
+
+def write_graphml(investigation: Investigation, user, out) -> int:
+    """The network as GraphML (directed, weighted); returns how many nodes."""
+    nodes, edges = _network(investigation, user)
+    root = ET.Element("graphml", xmlns="http://graphml.graphdrawing.org/xmlns")
+    for key, scope, kind in (
+        ("label", "node", "string"),
+        ("schema", "node", "string"),
+        ("type", "edge", "string"),
+        ("weight", "edge", "double"),
+    ):
+        ET.SubElement(root, "key", {"id": key, "for": scope, "attr.name": key, "attr.type": kind})
+    graph = ET.SubElement(root, "graph", id="investigation", edgedefault="directed")
+    for ftm_id, caption, schema in nodes:
+        node = ET.SubElement(graph, "node", id=ftm_id)
+        ET.SubElement(node, "data", key="label").text = caption
+        ET.SubElement(node, "data", key="schema").text = schema
+    for i, ((source, target, schema), count) in enumerate(sorted(edges.items())):
+        edge = ET.SubElement(graph, "edge", id=f"e{i}", source=source, target=target)
+        ET.SubElement(edge, "data", key="type").text = schema
+        ET.SubElement(edge, "data", key="weight").text = str(float(count))
+    _xml(root, out)
+    return len(nodes)
+
+
+def write_gexf(investigation: Investigation, user, out) -> int:
+    """The network as GEXF 1.3, Gephi's format (directed, weighted); returns how many nodes."""
+    nodes, edges = _network(investigation, user)
+    root = ET.Element("gexf", xmlns="http://gexf.net/1.3", version="1.3")
+    ET.SubElement(root, "meta").append(_text("description", investigation.title))
+    graph = ET.SubElement(root, "graph", mode="static", defaultedgetype="directed")
+    for scope, title in (("node", "schema"), ("edge", "type")):
+        attributes = ET.SubElement(graph, "attributes", {"class": scope})
+        ET.SubElement(attributes, "attribute", id="0", title=title, type="string")
+    node_list = ET.SubElement(graph, "nodes")
+    for ftm_id, caption, schema in nodes:
+        node = ET.SubElement(node_list, "node", id=ftm_id, label=caption or ftm_id)
+        ET.SubElement(ET.SubElement(node, "attvalues"), "attvalue", {"for": "0", "value": schema})
+    edge_list = ET.SubElement(graph, "edges")
+    for i, ((source, target, schema), count) in enumerate(sorted(edges.items())):
+        edge = ET.SubElement(
+            edge_list, "edge", id=str(i), source=source, target=target, weight=str(float(count))
+        )
+        ET.SubElement(ET.SubElement(edge, "attvalues"), "attvalue", {"for": "0", "value": schema})
+    _xml(root, out)
+    return len(nodes)
+
+
+def _text(tag: str, text: str):
+    element = ET.Element(tag)
+    element.text = text
+    return element
+
+
 def write(investigation: Investigation, user, out, fmt: str) -> int:
     if fmt == "ftm-jsonl":
         return write_ftm(investigation, user, out)
     if fmt == "csv":
         return write_csv(investigation, user, out)
+    if fmt == "graphml":
+        return write_graphml(investigation, user, out)
+    if fmt == "gexf":
+        return write_gexf(investigation, user, out)
     raise ValueError(f"unknown format {fmt!r} (formats: {', '.join(FORMATS)})")

@@ -6,7 +6,8 @@ through the same services and policies as the pages.
 - ``palermo analysis import INVESTIGATION FILE --mapping NAME|FILE [--month-first]
   [--country CC] [--dry-run] [--as USER] [--json]``: a ready mapping (calls, payments,
   companies, seizures, cases) or a mapping file; a file with errors writes nothing and exits 1.
-- ``palermo analysis export INVESTIGATION --format ftm-jsonl|csv --as USER [-o FILE] [--json]``
+- ``palermo analysis export INVESTIGATION --format ftm-jsonl|csv|graphml|gexf --as USER [-o FILE]
+  [--json]``
 - ``palermo analysis metrics INVESTIGATION --as USER [--directed] [--unweighted] [--sample K]
   [--top N] [--json]``: every node measure, communities and brokers
 - ``palermo analysis disrupt INVESTIGATION --as USER --strategy degree|betweenness|strength|random
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         "Investigations. palermo analysis workspace create TITLE --owner USER; "
         "palermo analysis member INVESTIGATION USER --role ROLE --as OWNER; "
         "palermo analysis import INVESTIGATION FILE --mapping NAME [--json]; "
-        "palermo analysis export INVESTIGATION --format ftm-jsonl|csv --as USER [-o FILE]"
+        "palermo analysis export INVESTIGATION --format ftm-jsonl|csv|graphml|gexf --as USER [-o FILE]"
     )
 
     def add_arguments(self, parser):
@@ -79,7 +80,7 @@ class Command(BaseCommand):
 
         exp = actions.add_parser("export", help="Export an investigation.")
         exp.add_argument("investigation")
-        exp.add_argument("--format", required=True, choices=["ftm-jsonl", "csv"])
+        exp.add_argument("--format", required=True, choices=["ftm-jsonl", "csv", "graphml", "gexf"])
         exp.add_argument("-o", "--output", help="File to write (default: standard output).")
         exp.add_argument("--as", dest="user", help="A member of the investigation.")
         exp.add_argument("--json", action="store_true", help="Print a JSON summary (with -o).")
@@ -364,7 +365,7 @@ class Command(BaseCommand):
 
 
 def _what(fmt: str) -> str:
-    return "entities" if fmt == "ftm-jsonl" else "statements"
+    return {"ftm-jsonl": "entities", "csv": "statements"}.get(fmt, "nodes")
 
 
 def find_investigation(reference: str, user):
