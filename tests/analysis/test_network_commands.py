@@ -151,3 +151,18 @@ def test_the_network_exports_open_in_other_tools(loaded, tmp_path, fmt, read):
     assert {data["type"] for _s, _t, data in graph.edges(data=True)} == kinds
     with pytest.raises(CommandError, match="No investigation"):
         command("export", str(investigation.pk), "--format", fmt, "--as", outsider.username)
+
+
+def test_patterns_of_an_investigation(loaded):
+    """The sample payments go round: Adriatic Shipping → Petrov → Orion Trading → Adriatic
+    Shipping in three days."""
+    investigation, _owner, viewer, outsider = loaded
+    found = command("patterns", str(investigation.pk), "--as", viewer.username)
+    assert found["payments"] >= 4 and found["undated"] == 0
+    cycles = [f for f in found["findings"] if f["pattern"] == "cycle"]
+    assert len(cycles) == 1
+    names = {e["caption"] for e in cycles[0]["entities"]}
+    assert names == {"Adriatic Shipping Ltd", "Ivan Petrov", "Orion Trading S.r.l."}
+    assert "Money returned to" in cycles[0]["explanation"] and len(cycles[0]["payments"]) == 3
+    with pytest.raises(CommandError, match="No investigation"):
+        command("patterns", str(investigation.pk), "--as", outsider.username)

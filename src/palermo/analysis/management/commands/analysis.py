@@ -13,6 +13,8 @@ through the same services and policies as the pages.
 - ``palermo analysis disrupt INVESTIGATION --as USER --strategy degree|betweenness|strength|random
   [--per-step K] [--recompute] [--max-removed N] [--seed S] [--json]``: the largest connected
   component's size after each step
+- ``palermo analysis patterns INVESTIGATION --as USER [--threshold N] [--fan-count K]
+  [--fan-days D] [--json]``: fan-in, fan-out, cycles, structuring, pass-through
 - ``palermo analysis resolve INVESTIGATION --as USER [--min-probability 0.5] [--json]``:
   candidate duplicates with their evidence and the source rows of each side
 
@@ -131,6 +133,16 @@ class Command(BaseCommand):
             help="List pairs at least this likely to be one entity (0–1; default 0.5).",
         )
         res.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+
+        pat = actions.add_parser("patterns", help="Payment patterns in an investigation.")
+        pat.add_argument("investigation")
+        pat.add_argument("--as", dest="user", help="A member of the investigation.")
+        pat.add_argument(
+            "--threshold", type=float, default=10_000, help="Reporting threshold (structuring)."
+        )
+        pat.add_argument("--fan-count", type=int, default=5)
+        pat.add_argument("--fan-days", type=int, default=7)
+        pat.add_argument("--json", action="store_true", help="Print JSON for scripts.")
 
     def handle(self, *args, **options):
         with refused_as_error():
@@ -361,6 +373,31 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {line}")
         self.stdout.write(
             f"{len(found['pairs'])} candidate pairs among {found['records']} records."
+        )
+
+    def do_patterns(self, options):
+        from datetime import timedelta
+
+        from palermo.analysis.patterns import Settings
+        from palermo.analysis.payments import patterns_of
+
+        user = acting_user(options["user"], anonymous=True)
+        investigation = find_investigation(options["investigation"], user)
+        settings = Settings(
+            threshold=options["threshold"],
+            fan_count=options["fan_count"],
+            fan_window=timedelta(days=options["fan_days"]),
+        )
+        with surface(Surface.CLI, "palermo analysis patterns"):
+            found = patterns_of(investigation, user, settings)
+        if options["json"]:
+            self.stdout.write(json.dumps(found, indent=2, default=str))
+            return
+        for finding in found["findings"]:
+            self.stdout.write(f"{finding['pattern']}: {finding['explanation']}")
+        self.stdout.write(
+            f"{len(found['findings'])} findings in {found['payments']} payments"
+            + (f" ({found['undated']} without a date left out)." if found["undated"] else ".")
         )
 
 
