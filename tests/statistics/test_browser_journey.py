@@ -21,6 +21,9 @@ def test_a_states_panel_switch_source_and_download(page):  # noqa: F811
     panel.get_by_role("link", name="The whole series").click()
     expect(page.locator("h1")).to_contain_text("Argentina")
     expect(page.locator("table.series thead")).to_contain_text("UNODC homicide statistics")
+    chart = page.locator('figure.chart canvas[role="img"]')
+    expect(chart).to_have_count(1)  # the series drawn by Chart.js (vendored)
+    assert chart.bounding_box()["height"] > 100
     page.locator("#source-who-homicide").click()
     expect(page.locator("table.series thead")).not_to_contain_text("UNODC homicide statistics")
     expect(page.locator("table.series thead")).to_contain_text("WHO Global Health Estimates")

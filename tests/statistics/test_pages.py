@@ -107,3 +107,28 @@ def test_iccs_pages():
     assert "Homicidio intencional" in detail and "Murder" in detail
     assert 'href="/statistics/iccs/01/"' in detail  # its parent
     assert client.get("/statistics/iccs/9999/").status_code == 404
+
+
+def test_state_page_charts_the_series_it_tabulates():
+    """The chart's lines are the table's columns: each source shown, the published value and
+    the region, one value a year."""
+    import json
+    import re
+
+    from palermo.statistics.models import HomicideChoice
+
+    page = Client().get("/statistics/states/ARG/", {"source": "who-homicide"}).content.decode()
+    data = json.loads(
+        re.search(r'<script id="series-data" type="application/json">(.*?)</script>', page, re.S)[1]
+    )
+    labels = [d["label"] for d in data["datasets"]]
+    assert labels[0].startswith("WHO Global Health Estimates") and "Published value" in labels
+    assert not any(label.startswith("UNODC") for label in labels)
+    published = data["datasets"][labels.index("Published value")]["data"]
+    chosen = dict(zip(data["labels"], published, strict=True))
+    expected = HomicideChoice.objects.get(participant__code="ARG", year=2015).rate
+    assert chosen["2015"] == pytest.approx(expected, abs=0.005)
+    assert None in data["datasets"][0]["data"] or len(data["labels"]) == len(
+        data["datasets"][0]["data"]
+    )
+    assert 'data-chart-id="series-data"' in page and "chart.umd.min.js" in page

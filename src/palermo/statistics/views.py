@@ -74,6 +74,7 @@ def state_series(request, code):
                 + [row["chosen"], row["chosen_source"], neutralise(row["reason"]), row["region"]]
             )
         return response
+    columns = [shown] if shown else codes
     return render(
         request,
         "statistics/state.html",
@@ -81,9 +82,42 @@ def state_series(request, code):
             "participant": participant,
             "data": data,
             "shown": shown,
-            "columns": [shown] if shown else codes,
+            "columns": columns,
+            "chart": _chart(data, columns),
         },
     )
+
+
+def _chart(data: dict, columns: list[str]) -> dict:
+    """The series as the shared line chart reads it (``static/palermo/charts.js``): one line per
+    source shown, the published value and the region's figure; a missing year is a gap."""
+
+    def rounded(value):
+        return None if value is None else round(value, 2)
+
+    names = {s.code: s.name for s in data["sources"]}
+    rows = data["rows"]
+    datasets = [
+        {"label": str(names[code]), "data": [rounded(r["by_source"].get(code)) for r in rows]}
+        for code in columns
+    ]
+    datasets.append(
+        {"label": str(_("Published value")), "data": [rounded(r["chosen"]) for r in rows]}
+    )
+    if data["area"]:
+        datasets.append(
+            {
+                "label": str(data["area_name"] or _("Region")),
+                "data": [rounded(r["region"]) for r in rows],
+            }
+        )
+    return {
+        "type": "line",
+        "labels": [str(r["year"]) for r in rows],
+        "datasets": datasets,
+        "x_title": str(_("Year")),
+        "y_title": str(_("Per 100,000 inhabitants")),
+    }
 
 
 def iccs_list(request):
