@@ -14,6 +14,12 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_states_panel_switch_source_and_download(page):  # noqa: F811
+    page.goto("/statistics/")
+    countries = page.locator('figure.world-map svg[role="img"] path')
+    expect(countries.first).to_be_visible()
+    assert countries.count() > 150  # the world drawn from the vendored outlines
+    argentina = page.locator('figure.world-map path[data-href="/statistics/states/ARG/"]')
+    expect(argentina).to_have_count(1)
     page.goto("/participants/ARG/")
     panel = page.locator("#panel-statistics")
     expect(panel).to_contain_text("Intentional homicide")

@@ -132,3 +132,30 @@ def test_state_page_charts_the_series_it_tabulates():
         data["datasets"][0]["data"]
     )
     assert 'data-chart-id="series-data"' in page and "chart.umd.min.js" in page
+
+
+def test_the_world_map_shows_each_states_published_value(client):
+    """The map's classes are the published values of the year shown; each State links to its
+    series; the table under it lists every State (those too small for the map too)."""
+    import json
+    import re
+
+    from palermo.statistics.models import HomicideChoice
+    from palermo.statistics.views import MAP_CLASSES
+
+    page = client.get("/statistics/").content.decode()
+    data = json.loads(
+        re.search(r'<script id="map-data" type="application/json">(.*?)</script>', page, re.S)[1]
+    )
+    year = int(re.search(r"published value in (\d{4})", page)[1])
+    argentina = HomicideChoice.objects.get(participant__code="ARG", year=year)
+    key = data["values"]["032"]
+    index = int(key[1:])
+    upper = MAP_CLASSES[index][0]
+    lower = MAP_CLASSES[index - 1][0] if index else 0
+    assert lower <= argentina.rate and (upper is None or argentina.rate < upper)
+    assert data["links"]["032"] == "/statistics/states/ARG/"
+    assert [c["key"] for c in data["categories"]] == [f"c{i}" for i in range(len(MAP_CLASSES))]
+    shown = HomicideChoice.objects.filter(year=year, confidential=False).count()
+    assert f"The figures of {shown} States" in page
+    assert "worldmap.js" in page and 'class="world-map"' in page

@@ -5,7 +5,8 @@ import csv
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.urls import path
+from django.templatetags.static import static
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -15,8 +16,74 @@ from palermo.platform.tables import DataTableView, neutralise
 
 from . import services
 from .forms import AggregateFilter
-from .models import Aggregate
+from .models import Aggregate, HomicideChoice
 from .tables import AggregateTable
+
+#: Classes of the world map, per 100,000 inhabitants (upper bounds; ours, for reading, not an
+#: official scale), with a sequential palette (ColorBrewer Reds, colour-blind safe).
+MAP_CLASSES = [
+    (1, "#fee5d9"),
+    (3, "#fcbba1"),
+    (5, "#fc9272"),
+    (10, "#fb6a4a"),
+    (20, "#de2d26"),
+    (None, "#a50f15"),
+]
+
+
+def _map_class(rate: float) -> str:
+    for i, (upper, _colour) in enumerate(MAP_CLASSES):
+        if upper is None or rate < upper:
+            return f"c{i}"
+    return f"c{len(MAP_CLASSES) - 1}"
+
+
+def _map_categories() -> list[dict]:
+    categories, lower = [], 0
+    for i, (upper, colour) in enumerate(MAP_CLASSES):
+        if upper is None:
+            label = _("%(n)s or more") % {"n": lower}
+        else:
+            label = _("%(low)s to under %(high)s") % {"low": lower, "high": upper}
+        categories.append({"key": f"c{i}", "label": label, "color": colour})
+        lower = upper
+    return categories
+
+
+def home(request):
+    """The latest year's world and regional figures, and a world map of each State's published
+    value that year (as the reader may see it: a confidential one is left out)."""
+    latest = Aggregate.objects.filter(
+        indicator_id="homicide", level__in=["world", "region"]
+    ).order_by("-year", "area")
+    year = latest.values_list("year", flat=True).first()
+    states = []
+    map_data = {"categories": _map_categories(), "values": {}, "labels": {}, "links": {}}
+    if year:
+        choices = (
+            HomicideChoice.objects.restrict(request.user)
+            .filter(year=year)
+            .select_related("participant")
+            .order_by("participant__code")
+        )
+        for choice in choices:
+            p = choice.participant
+            states.append({"participant": p, "rate": choice.rate})
+            if p.m49_code:
+                map_data["values"][p.m49_code] = _map_class(choice.rate)
+                map_data["labels"][p.m49_code] = f"{p.localized_name} ({choice.rate:.1f})"
+                map_data["links"][p.m49_code] = reverse("statistics:state", args=[p.code])
+    return render(
+        request,
+        "statistics/home.html",
+        {
+            "year": year,
+            "aggregates": list(latest.filter(year=year)) if year else [],
+            "states": states,
+            "map_data": map_data,
+            "topojson": static("vendor/countries-110m.json"),
+        },
+    )
 
 
 class AggregateListView(DataTableView):
