@@ -97,3 +97,20 @@ def test_import_and_export(tmp_path):
     assert summary["observations"] == 1
     assert out.read_text().splitlines()[1].startswith("ARG,2020,prison-test")
     assert Observation.objects.filter(indicator_id="prison-test").count() == 1
+
+
+def test_palermo_export_writes_the_aggregates_table(capsys):
+    """``palermo export homicide-aggregates``: the aggregates page's columns and rows."""
+    import csv
+    import io
+
+    from django.core.management import call_command
+
+    from palermo.statistics.models import Aggregate
+
+    call_command("export", "homicide-aggregates", "--year", "2012", "--level", "world")
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:3] == ["Year", "Area", "Rate per 100,000"]
+    world = Aggregate.objects.get(indicator_id="homicide", year=2012, level="world")
+    assert len(rows) == 2 and rows[1][0] == "2012"
+    assert float(rows[1][2]) == pytest.approx(world.rate, abs=0.01)

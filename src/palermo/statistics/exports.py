@@ -137,3 +137,46 @@ def _cell(value):
     from palermo.platform.tables import neutralise
 
     return neutralise(value)
+
+
+# ``palermo export homicide-aggregates``: the aggregates page's table ----------------------
+
+
+def _aggregate_arguments(parser):
+    parser.add_argument("--year", type=int, help="Only this year.")
+    parser.add_argument(
+        "--level", choices=["world", "region", "subregion"], help="Only this level."
+    )
+    parser.add_argument("--area", help="Only this area (M49 code, e.g. 419).")
+
+
+def _aggregates(options):
+    from .models import Aggregate
+
+    rows = Aggregate.objects.filter(indicator_id="homicide").order_by("year", "level", "area")
+    if options.get("year"):
+        rows = rows.filter(year=options["year"])
+    if options.get("level"):
+        rows = rows.filter(level=options["level"])
+    if options.get("area"):
+        rows = rows.filter(area=options["area"])
+    return rows
+
+
+def _register_export():
+    from palermo.platform.exports import Export, register_export
+
+    from .tables import AggregateTable
+
+    register_export(
+        Export(
+            name="homicide-aggregates",
+            help="Regional and global homicide figures by year (--year, --level, --area).",
+            table_class=AggregateTable,
+            rows=_aggregates,
+            arguments=_aggregate_arguments,
+        )
+    )
+
+
+_register_export()
