@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import browser, page, site  # noqa: F401  (the browser fixtures)
-
 pytestmark = pytest.mark.browser
 
 
-def test_a_states_panel_switch_source_and_download(page):  # noqa: F811
+def test_a_states_panel_switch_source_and_download(page):
     page.goto("/statistics/")
     countries = page.locator('figure.world-map svg[role="img"] path')
     expect(countries.first).to_be_visible()
