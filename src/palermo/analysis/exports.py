@@ -92,21 +92,19 @@ def write_csv(investigation: Investigation, user, out) -> int:
 def _network(investigation: Investigation, user):
     """The nodes ``[(ftm_id, caption, schema)]`` and the edges ``{(source, target, schema):
     links}`` of the investigation, for ``user`` (members only; logged as an export)."""
-    from .models import LINK_SCHEMATA
-    from .queries import links
+    from .queries import links, nodes
 
-    entities = list(_entities(investigation, user).exclude(schema__in=LINK_SCHEMATA))
     with surface(Surface.EXPORT):
         record_reads(user, [investigation])
-        record_reads(user, entities, model=Entity)
+        found_nodes = nodes(investigation, user)
         found = links(investigation, user)
-    known = {e.ftm_id for e in entities}
+    known = {e.ftm_id for e in found_nodes}
     edges = Counter(
         (link.source, link.target, link.schema)
         for link in found
         if link.source in known and link.target in known
     )
-    return [(e.ftm_id, e.caption, e.schema) for e in entities], edges
+    return [(e.ftm_id, e.caption, e.schema) for e in found_nodes], edges
 
 
 def _xml(root, out) -> None:
@@ -144,7 +142,7 @@ def write_gexf(investigation: Investigation, user, out) -> int:
     """The network as GEXF 1.3, Gephi's format (directed, weighted); returns how many nodes."""
     nodes, edges = _network(investigation, user)
     root = ET.Element("gexf", xmlns="http://gexf.net/1.3", version="1.3")
-    ET.SubElement(root, "meta").append(_text("description", investigation.title))
+    ET.SubElement(ET.SubElement(root, "meta"), "description").text = investigation.title
     graph = ET.SubElement(root, "graph", mode="static", defaultedgetype="directed")
     for scope, title in (("node", "schema"), ("edge", "type")):
         attributes = ET.SubElement(graph, "attributes", {"class": scope})
@@ -161,12 +159,6 @@ def write_gexf(investigation: Investigation, user, out) -> int:
         ET.SubElement(ET.SubElement(edge, "attvalues"), "attvalue", {"for": "0", "value": schema})
     _xml(root, out)
     return len(nodes)
-
-
-def _text(tag: str, text: str):
-    element = ET.Element(tag)
-    element.text = text
-    return element
 
 
 def write(investigation: Investigation, user, out, fmt: str) -> int:

@@ -5,11 +5,7 @@ same two entities add up). What ``palermo analysis metrics`` and ``disrupt`` com
 
 from dataclasses import dataclass
 
-from palermo.platform.audit import record_reads
-from palermo.platform.policies import restrict
-
 from . import queries
-from .models import LINK_SCHEMATA, Entity
 from .network import Network
 
 
@@ -27,14 +23,8 @@ class InvestigationNetwork:
 def network_of(investigation, user, *, directed: bool = False) -> InvestigationNetwork:
     """The network of ``investigation`` as ``user`` may see it (its members only)."""
     edges = queries.links(investigation, user)  # refuses who may not see it; logs the read
-    nodes = list(
-        restrict(Entity.objects.filter(investigation=investigation), user)
-        .exclude(schema__in=LINK_SCHEMATA)
-        .values_list("ftm_id", "caption", "schema")
-        .order_by("pk")
-    )
-    record_reads(user, len(nodes), model=Entity)
-    labels = {ftm_id: (caption, schema) for ftm_id, caption, schema in nodes}
+    nodes = queries.nodes(investigation, user)
+    labels = {e.ftm_id: (e.caption, e.schema) for e in nodes}
     known = set(labels)
     network = Network.build(
         labels,

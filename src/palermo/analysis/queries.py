@@ -30,6 +30,21 @@ def ends(schema_name: str) -> tuple[str, str]:
     return schema.edge_source, schema.edge_target
 
 
+def nodes(investigation, user) -> list[Entity]:
+    """Every entity of ``investigation`` that is not a link (``ftm_id``, ``caption``,
+    ``schema``), as ``user`` may see them (members only; the read is logged): the nodes of its
+    network."""
+    require(user, "view", investigation)
+    rows = list(
+        restrict(Entity.objects.filter(investigation=investigation), user)
+        .exclude(schema__in=LINK_SCHEMATA)
+        .only("pk", "ftm_id", "caption", "schema")
+        .order_by("pk")
+    )
+    record_reads(user, rows, model=Entity)
+    return rows
+
+
 def links(investigation, user) -> list[Link]:
     """Every link between two entities of ``investigation`` that ``user`` may see (members
     only; the read is logged). A link with several values at one end gives one Link a pair."""

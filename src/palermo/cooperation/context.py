@@ -40,13 +40,12 @@ def requested(code: str, kind: str, user, on: date | None = None) -> Requested:
         raise UnknownState(code)
     engine = treaties.get_engine()
     status = engine.status(participant.code, "UNTOC", on)
-    since = engine.entry_into_force_for(participant.code, "UNTOC")
-    if status == Status.PARTY:
-        party_since = since
-    elif status == Status.CONTRACTING:
-        party_since = since  # a future date: the rules warn
-    else:
-        party_since = None
+    # A contracting State's date of entry into force is still to come: the rules warn.
+    party_since = (
+        engine.entry_into_force_for(participant.code, "UNTOC")
+        if status in (Status.PARTY, Status.CONTRACTING)
+        else None
+    )
     declarations = [
         {"article": d.article.number if d.article_id else "", "text": d.text}
         for d in Declaration.objects.filter(participant=participant, instrument__code="UNTOC")

@@ -26,7 +26,7 @@ requested State asks for, and where.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from enum import StrEnum
 
@@ -841,22 +841,6 @@ def _refusal_risks(request, requested):
             "law would need them.",
             _art("18", "21(c)"),
         )
-    essentials = [
-        f
-        for code, fn in RULES
-        if code.startswith(("18-15", "13-3"))
-        for f in fn(request, requested)
-        if f.severity == Severity.ESSENTIAL
-    ]
-    if essentials:
-        yield _finding(
-            "18-21-a",
-            "risk",
-            "",
-            "A request not made in conformity with article 18 may be refused: complete what "
-            "is marked essential.",
-            _art("18", "21(a)"),
-        )
 
 
 # The requested State: Treaties and the Directory ----------------------------------------
@@ -965,22 +949,33 @@ def _directory(request, requested):
 # Running the rules -------------------------------------------------------------------------
 
 
+#: The rules whose essentials make a request "not made in conformity with this article"
+#: (18(21)(a)): the contents of 18(15), and what 13(3) adds to them.
+CONFORMITY_RULES = ("18-15", "13-3")
+NOT_IN_CONFORMITY = Finding(
+    "18-21-a",
+    Severity.RISK,
+    "",
+    "A request not made in conformity with article 18 may be refused: complete what is "
+    "marked essential.",
+    _art("18", "21(a)"),
+)
+
+
 def check(request: Request, requested: Requested) -> Report:
-    """Every finding, in the order of ``RULES``; acknowledged warnings say so."""
-    findings = []
-    for _code, fn in RULES:
+    """Every finding, in the order of ``RULES``; acknowledged warnings say so. The risk of
+    18(21)(a) follows the other grounds for refusal when an essential of the contents stands."""
+    findings, nonconforming = [], False
+    for code, fn in RULES:
         for finding in fn(request, requested):
             reason = request.acknowledged.get(finding.code, "").strip()
             if reason and finding.severity == Severity.WARNING:
-                finding = Finding(
-                    finding.code,
-                    finding.severity,
-                    finding.field,
-                    finding.message,
-                    finding.source,
-                    reason,
-                )
+                finding = replace(finding, acknowledged=reason)
+            if code.startswith(CONFORMITY_RULES) and finding.severity == Severity.ESSENTIAL:
+                nonconforming = True
             findings.append(finding)
+        if code == "18-21" and nonconforming:
+            findings.append(NOT_IN_CONFORMITY)
     return Report(findings)
 
 

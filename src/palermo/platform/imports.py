@@ -513,8 +513,7 @@ def run_import(
                     transaction.set_rollback(True)
                 else:
                     _log_import(run, report)
-                    if index:
-                        _index_on_commit(importer, run)
+                    _index_on_commit(importer, run)  # nothing while paused (index=False)
                     # Bulk writes send no signals: what is computed from the records changes
                     # with this transaction (platform.computed).
                     computed.advance_for(*importer.models)

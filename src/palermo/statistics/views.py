@@ -32,10 +32,10 @@ MAP_CLASSES = [
 
 
 def _map_class(rate: float) -> str:
-    for i, (upper, _colour) in enumerate(MAP_CLASSES):
-        if upper is None or rate < upper:
-            return f"c{i}"
-    return f"c{len(MAP_CLASSES) - 1}"
+    """The key of the first class whose upper bound is above ``rate`` (the last has none)."""
+    return next(
+        f"c{i}" for i, (upper, _c) in enumerate(MAP_CLASSES) if upper is None or rate < upper
+    )
 
 
 def _map_categories() -> list[dict]:
