@@ -4,6 +4,7 @@ The error contract, pagination and OpenAPI details are the platform's (``platfor
 
 from palermo.analysis.api import router as analysis_router
 from palermo.assistance.api import router as assistance_router
+from palermo.cooperation.api import router as cooperation_router
 from palermo.core.api import router as core_router
 from palermo.core.api_auth import reader
 from palermo.directory.api import router as directory_router
@@ -35,3 +36,4 @@ api.add_router("/directory", directory_router)
 api.add_router("/assistance", assistance_router)
 api.add_router("/statistics", statistics_router)
 api.add_router("/analysis", analysis_router)
+api.add_router("/cooperation", cooperation_router)

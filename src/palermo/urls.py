@@ -15,6 +15,7 @@ urlpatterns = [
     path("assistance/", include("palermo.assistance.urls")),
     path("statistics/", include("palermo.statistics.urls")),
     path("analysis/", include("palermo.analysis.urls")),
+    path("cooperation/", include("palermo.cooperation.urls")),
     path("", include("palermo.core.urls")),
 ]
 

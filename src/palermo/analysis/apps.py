@@ -11,6 +11,6 @@ class AnalysisConfig(AppConfig):
         from palermo.platform.audit import register_audited
 
         from . import exports, importers, module, policies  # noqa: F401  (they register themselves)
-        from .models import Annotation, Investigation
+        from .models import Annotation, Chart, Decision, Investigation
 
-        register_audited(Investigation, Annotation)
+        register_audited(Investigation, Annotation, Decision, Chart)

@@ -245,3 +245,73 @@ class Annotation(models.Model):
             raise ValidationError({"text": _("Write the note.")})
         if self.statement_id and self.statement.entity_id != self.entity_id:
             raise ValidationError({"statement": _("The statement is not one of this entity's.")})
+
+
+class Decision(models.Model):
+    """A reviewer's decision on a candidate pair: the same entity, not the same, or withdrawn.
+
+    Decisions are never changed: a later decision on the same pair replaces the earlier one
+    (``resolution.resolve`` reads them in order), so the history of every pair is kept, with
+    who decided, when, and why. Clusters (merged entities) are computed from the decisions;
+    merging never deletes or rewrites a statement.
+    """
+
+    class Verdict(models.TextChoices):
+        ACCEPT = "accept", _("Same")
+        REJECT = "reject", _("Not the same")
+        WITHDRAW = "withdraw", _("Withdrawn")
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="+", verbose_name=_("investigation")
+    )
+    left = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    right = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="+")
+    verdict = models.CharField(_("decision"), max_length=10, choices=Verdict.choices)
+    #: The match probability when the pair was decided (``None``: paired by hand).
+    score = models.FloatField(_("score"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["made", "pk"]
+        verbose_name = _("resolution decision")
+        verbose_name_plural = _("resolution decisions")
+        indexes = [models.Index(fields=["investigation", "made"])]
+
+    def __str__(self):
+        return f"{self.left_id} {self.verdict} {self.right_id}"
+
+    def clean(self):
+        if self.left_id and self.left_id == self.right_id:
+            raise ValidationError(_("An entity cannot be paired with itself."))
+
+
+class Chart(models.Model):
+    """A saved link chart: which entities are on it, where, and the filters in force."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="+", verbose_name=_("investigation")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    #: The chart's state as the link chart writes it: node ids and positions, layout, filters.
+    state = models.JSONField(_("chart"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = RestrictedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated", "pk"]
+        verbose_name = _("link chart")
+        verbose_name_plural = _("link charts")
+
+    def __str__(self):
+        return self.title

@@ -10,7 +10,7 @@ see who read what.
 from palermo.core.choices import Role
 from palermo.platform.policies import Policy, has_role, member, register_policy, secretariat, via
 
-from .models import Annotation, Entity, Investigation, Statement
+from .models import Annotation, Chart, Decision, Entity, Investigation, Statement
 
 OWNER, EDITOR, VIEWER = "owner", "editor", "viewer"
 MEMBER_ROLES = (OWNER, EDITOR, VIEWER)
@@ -53,6 +53,26 @@ class StatementPolicy(Policy):
 @register_policy
 class AnnotationPolicy(Policy):
     model = Annotation
+    view = via("investigation")
+    add = via("investigation", "change")
+    change = via("investigation", "change")
+    delete = via("investigation", "change")
+    sensitive = True
+    see_reads = via("investigation", "see_reads")
+
+
+@register_policy
+class DecisionPolicy(Policy):
+    model = Decision
+    view = via("investigation")
+    add = via("investigation", "change")
+    sensitive = True
+    see_reads = via("investigation", "see_reads")
+
+
+@register_policy
+class ChartPolicy(Policy):
+    model = Chart
     view = via("investigation")
     add = via("investigation", "change")
     change = via("investigation", "change")

@@ -6,3 +6,11 @@ class CooperationConfig(AppConfig):
     name = "palermo.cooperation"
     label = "cooperation"
     verbose_name = _("Cooperation")
+
+    def ready(self):
+        from palermo.platform.audit import register_audited
+
+        from . import policies  # noqa: F401  (it registers itself)
+        from .models import Document, Event, Request
+
+        register_audited(Request, Event, Document)

@@ -1,0 +1,3 @@
+"""The log of requests: list, detail, status changes, documents, sharing, statistics."""
+
+urlpatterns: list = []
