@@ -98,3 +98,11 @@ declare_api(
         "GET /investigations/{investigation_id}": allow("analyst", sample=_sample, hidden=True),
     },
 )
+
+
+# The link chart's operations and the review of pairs live in their own modules, under the same
+# prefix (/api/analysis); each declares its operations' access.
+from . import chart_api, review_api  # noqa: E402
+
+router.add_router("", chart_api.router)
+router.add_router("", review_api.router)

@@ -1,5 +1,9 @@
 """``palermo cooperation check FILE.json``: the completeness rules on a request described as
-JSON (docs/user/cooperation.md lists the fields and the rules)."""
+JSON (docs/user/cooperation.md lists the fields and the rules).
+
+The log's actions (``import``, ``export`` …) are in ``cooperation/cli_log.py`` and ``render`` in
+``cooperation/cli_render.py``: each module has ``add_parsers(sub)`` and ``HANDLERS`` (action →
+``handler(command, options)``)."""
 
 import json
 from datetime import date
@@ -9,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from palermo.core.management.commands._base import acting_user
 
-from ... import context, rules
+from ... import cli_log, cli_render, context, rules
 
 
 class Command(BaseCommand):
@@ -28,9 +32,15 @@ class Command(BaseCommand):
         )
         check.add_argument("--as", dest="user", help="Read the Directory as this user.")
         check.add_argument("--json", action="store_true", help="Print JSON for scripts.")
+        cli_log.add_parsers(sub)
+        cli_render.add_parsers(sub)
 
     def handle(self, *args, **options):
-        return getattr(self, f"do_{options['action']}")(options)
+        action = options["action"]
+        for module in (cli_log, cli_render):
+            if action in module.HANDLERS:
+                return module.HANDLERS[action](self, options)
+        return getattr(self, f"do_{action}")(options)
 
     def do_check(self, options):
         path = Path(options["file"])

@@ -1,0 +1,3 @@
+"""The link chart and the network measures' pages."""
+
+urlpatterns: list = []
