@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python bench/analysis_network_bench.py --write
 	$(BIN)/python bench/analysis_resolution_bench.py --write
+	$(BIN)/python bench/analysis_scale_bench.py --write
 	$(BIN)/python bench/load_bench.py
 
 clean:

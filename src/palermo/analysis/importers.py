@@ -329,23 +329,28 @@ class EntityImporter(Importer):
                         % {"name": _caption(fragment), "a": schema, "b": fragment.schema},
                         "conflict",
                     )
-            if entity is None:
+            is_new = entity is None
+            if is_new:
                 entity = Entity(investigation=investigation, ftm_id=ftm_id, schema=schema)
                 new.append(entity)
-            else:
-                entity.schema = schema
-                changed.append(entity)
+            grew = is_new or entity.schema != schema
+            entity.schema = schema
             props = entity.properties or {}
             for _row, fragment in seen:
                 for prop, value, _original, _column in fragment.values:
                     bucket = props.setdefault(prop, [])
                     if value not in bucket:
                         bucket.append(value)
+                        grew = True
             entity.properties = props
-            entity.caption = _entity_caption(entity)[:500]
+            # An entity met again with nothing new keeps its row (and its caption) as it is.
+            if grew:
+                entity.caption = _entity_caption(entity)[:500]
+                if not is_new:
+                    changed.append(entity)
         if report.error_total:
             return
-        saved = {e.ftm_id: e for e in changed}
+        saved = dict(existing)
         saved.update(_insert_entities(new))
         _update_entities(changed)
         run = report.run if report.run is not None and report.run.pk else None
