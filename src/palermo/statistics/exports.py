@@ -1,4 +1,4 @@
-"""Observations as CSV, XLSX and SDMX-CSV, for what the user may see (the policy applies:
+"""Observations as CSV, XLSX, SDMX-CSV and SDMX-ML (``sdmx_ml``), for what the user may see (the policy applies:
 confidential figures only for their State and the Secretariat).
 
 SDMX-CSV (version 1) has one column per dimension and attribute, the first naming the
@@ -46,7 +46,7 @@ SDMX = [
     "CONF_STATUS",
     "COMMENT",
 ]
-FORMATS = ("csv", "xlsx", "sdmx-csv")
+FORMATS = ("csv", "xlsx", "sdmx-csv", "sdmx-ml")
 
 
 def observations(user, *, indicator=None, state=None, year=None):
@@ -111,6 +111,10 @@ def write(rows, path, fmt: str) -> int:
     """Write the observations to ``path``; returns how many."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: use one of {', '.join(FORMATS)}")
+    if fmt == "sdmx-ml":
+        from . import sdmx_ml
+
+        return sdmx_ml.write(rows, path)
     header, convert = (SDMX, sdmx_row) if fmt == "sdmx-csv" else (COLUMNS, plain_row)
     n = 0
     if fmt == "xlsx":

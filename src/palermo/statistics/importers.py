@@ -1,5 +1,6 @@
-"""Import of observations (CSV, XLSX, JSON, and SDMX-CSV as written by the export), all or
-nothing, through the platform's importer (column mappings, row-level errors, provenance).
+"""Import of observations (CSV, XLSX, JSON, SDMX-CSV as written by the export, and SDMX-ML
+data messages through ``sdmx_ml``), all or nothing, through the platform's importer (column
+mappings, row-level errors, provenance).
 
 Columns: ``state`` (ISO alpha-3), ``year``, ``indicator`` (code), ``value`` (a count), and
 optionally ``iccs`` (code, a string: ``0101``), ``sex`` (total, male, female, unknown), ``age``
@@ -35,6 +36,7 @@ from palermo.platform.policies import policy_for
 from .choices import AGE_TOTAL, Citizenship, Sex, SourceKind, Unit
 from .models import IccsCode, Indicator, Observation, Source
 from .policies import REPORTING_ROLES
+from .sdmx_ml import SdmxMlTable
 
 IMPORT_OBSERVATIONS = "statistics.import_observations"
 if not rules.perm_exists(IMPORT_OBSERVATIONS):
@@ -145,6 +147,9 @@ class ObservationImporter(Importer):
     )
     permission = IMPORT_OBSERVATIONS
     models = (Observation,)
+    #: SDMX-ML (``.xml``) besides the platform's formats: read by ``sdmx_ml.SdmxMlTable``.
+    formats = (*Importer.formats, "xml")
+    readers = {"xml": SdmxMlTable}
     fields = {
         "state": "State (ISO 3166 alpha-3)",
         "year": "Year",

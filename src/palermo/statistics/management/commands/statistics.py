@@ -7,7 +7,7 @@ field).
 the region ``CODE`` and its sub-regions); ``palermo statistics recompute`` chooses the homicide
 values again and stores every aggregate of every year (the background job, run here);
 ``palermo statistics import FILE [--dry-run] [--as USER]``; ``palermo statistics export
---format csv|xlsx|sdmx-csv -o FILE [--indicator CODE] [--state ISO3] [--as USER]``;
+--format csv|xlsx|sdmx-csv|sdmx-ml -o FILE [--indicator CODE] [--state ISO3] [--as USER]``;
 ``palermo statistics survey …`` (victimization surveys, ``survey_cli``).
 """
 
@@ -27,7 +27,7 @@ class Command(BaseCommand):
         "Crime statistics. palermo statistics aggregate --indicator homicide --year YEAR "
         "[--region CODE] [--json]; palermo statistics recompute [--json]; palermo statistics "
         "import FILE [--dry-run] [--as USER] [--json]; palermo statistics export --format "
-        "csv|xlsx|sdmx-csv -o FILE [--as USER] [--json]; palermo statistics survey …"
+        "csv|xlsx|sdmx-csv|sdmx-ml -o FILE [--as USER] [--json]; palermo statistics survey …"
     )
 
     def add_arguments(self, parser):
@@ -46,14 +46,16 @@ class Command(BaseCommand):
         rec.add_argument("--as", dest="user", help="Who recomputes (default: the system actor).")
         rec.add_argument("--json", action="store_true", help="Print JSON.")
 
-        imp = actions.add_parser("import", help="Import observations (CSV, XLSX, SDMX-CSV).")
+        imp = actions.add_parser(
+            "import", help="Import observations (CSV, XLSX, SDMX-CSV, SDMX-ML)."
+        )
         imp.add_argument("file")
         imp.add_argument("--dry-run", action="store_true", help="Check only; write nothing.")
         imp.add_argument("--as", dest="user", help="Who imports (default: the system actor).")
         imp.add_argument("--json", action="store_true", help="Print the import report as JSON.")
 
         exp = actions.add_parser("export", help="Export observations.")
-        exp.add_argument("--format", choices=["csv", "xlsx", "sdmx-csv"], required=True)
+        exp.add_argument("--format", choices=["csv", "xlsx", "sdmx-csv", "sdmx-ml"], required=True)
         exp.add_argument("-o", "--output", required=True, help="File to write.")
         exp.add_argument("--indicator", help="Only this indicator (code).")
         exp.add_argument("--state", help="Only this State (ISO alpha-3).")
