@@ -57,33 +57,51 @@ def score(category: set[str], term: set[str]) -> float:
     return (common / len(term)) * (common / len(category))
 
 
+class Index:
+    """The index terms and the labels cut into words once, to rank many categories (a
+    State's whole list on the mapping page) without cutting them again for each."""
+
+    def __init__(self, terms, labels: dict[str, str]):
+        self.labels = labels
+        self.entries = [
+            (text, code, kind, words(text))
+            for text, code, kind in [(t, c, "index") for t, c in terms]
+            + [(label, c, "label") for c, label in labels.items()]
+            if code in labels  # the index may name a code that does not exist
+        ]
+
+    def rank(self, category: str, limit: int = 5) -> list[Suggestion]:
+        wanted = words(category)
+        best: dict[str, Suggestion] = {}
+        if not wanted:
+            return []
+        for text, code, kind, term in self.entries:
+            s = score(wanted, term)
+            if s <= 0:
+                continue
+            reason = (
+                f"index term “{text}” ({s:.0%} match)"
+                if kind == "index"
+                else f"ICCS label “{text}” ({s:.0%} match)"
+            )
+            if code not in best or s > best[code].score:
+                best[code] = Suggestion(code, self.labels[code], round(s, 4), reason)
+        return sorted(best.values(), key=lambda s: (-s.score, s.code))[:limit]
+
+
 def rank(category: str, terms, labels: dict[str, str], limit: int = 5) -> list[Suggestion]:
     """``terms``: (term, code) pairs of the index; ``labels``: code → label."""
-    wanted = words(category)
-    best: dict[str, Suggestion] = {}
-    pairs = [(t, c, "index") for t, c in terms] + [
-        (label, c, "label") for c, label in labels.items()
-    ]
-    for text, code, kind in pairs:
-        if code not in labels:
-            continue  # the index names a code that does not exist
-        s = score(wanted, words(text))
-        if s <= 0:
-            continue
-        reason = (
-            f"index term “{text}” ({s:.0%} match)"
-            if kind == "index"
-            else f"ICCS label “{text}” ({s:.0%} match)"
-        )
-        if code not in best or s > best[code].score:
-            best[code] = Suggestion(code, labels[code], round(s, 4), reason)
-    return sorted(best.values(), key=lambda s: (-s.score, s.code))[:limit]
+    return Index(terms, labels).rank(category, limit)
+
+
+def loaded_index() -> Index:
+    """The index of the loaded classification."""
+    from .models import IccsCode, IccsIndexTerm
+
+    labels = dict(IccsCode.objects.values_list("code", "label"))
+    return Index(IccsIndexTerm.objects.values_list("term", "code"), labels)
 
 
 def suggest(category: str, limit: int = 5) -> list[Suggestion]:
     """Ranked ICCS codes for a national offence category, from the loaded index."""
-    from .models import IccsCode, IccsIndexTerm
-
-    labels = dict(IccsCode.objects.values_list("code", "label"))
-    terms = IccsIndexTerm.objects.values_list("term", "code")
-    return rank(category, terms, labels, limit)
+    return loaded_index().rank(category, limit)

@@ -299,6 +299,58 @@ def map_offence(participant, national_category: str, code: str, *, acting_user, 
     return candidate
 
 
+#: How many categories one paste may propose (a State's whole list fits).
+MAX_CATEGORIES = 500
+
+
+@transaction.atomic
+def propose_mappings(participant, categories, *, acting_user) -> list:
+    """Record a State's offence categories, each with the index's best ICCS code (and why) as
+    an unconfirmed suggestion, or with no code when nothing matches; categories already
+    recorded are left as they are. All or nothing. Returns the new mappings."""
+    from . import iccs
+
+    policy_for(OffenceMapping).require(acting_user, "add", OffenceMapping(participant=participant))
+    wanted, seen = [], set()
+    for line in categories:
+        text = " ".join(str(line).split())
+        if text and text.casefold() not in seen:  # "Robo" and "robo" are one category
+            seen.add(text.casefold())
+            wanted.append(text)
+    if len(wanted) > MAX_CATEGORIES:
+        raise ValidationError(
+            _("At most %(n)s categories at a time; %(given)s were given.")
+            % {"n": MAX_CATEGORIES, "given": len(wanted)}
+        )
+    too_long = [c for c in wanted if len(c) > 300]
+    if too_long:
+        raise ValidationError(
+            _("“%(c)s…” is longer than 300 characters.") % {"c": too_long[0][:40]}
+        )
+    known = {
+        c.casefold()
+        for c in OffenceMapping.objects.filter(participant=participant).values_list(
+            "national_category", flat=True
+        )
+    }
+    index = iccs.loaded_index()
+    created = []
+    for category in wanted:
+        if category.casefold() in known:
+            continue
+        best = index.rank(category, limit=1)
+        # One by one (at most MAX_CATEGORIES), so that the audit log records each.
+        created.append(
+            OffenceMapping.objects.create(
+                participant=participant,
+                national_category=category,
+                iccs_id=best[0].code if best else None,
+                suggested_by=best[0].reason[:200] if best else "",
+            )
+        )
+    return created
+
+
 @transaction.atomic
 def confirm_mapping(mapping, *, acting_user):
     policy_for(OffenceMapping).require(acting_user, "confirm", mapping)

@@ -2,11 +2,15 @@ from django.urls import path
 
 from palermo.platform.access import PUBLIC, declare_routes
 
-from . import views
+from . import mapping_views, views
 
 app_name = "statistics"
 
-urlpatterns = [path("", views.home, name="home"), *views.urlpatterns]
+urlpatterns = [
+    path("", views.home, name="home"),
+    *views.urlpatterns,
+    *mapping_views.urlpatterns,
+]
 
-# The other pages declare their access next to their views (views.py).
+# The other pages declare their access next to their views (views.py, mapping_views.py).
 declare_routes("statistics", {"home": PUBLIC})
