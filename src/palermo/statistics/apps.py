@@ -10,6 +10,6 @@ class StatisticsConfig(AppConfig):
     def ready(self):
         from palermo.platform.audit import register_audited
 
-        from . import exports, importers, jobs, models, module, policies  # noqa: F401  (they register themselves)
+        from . import exports, importers, jobs, models, module, policies, search  # noqa: F401  (they register themselves)
 
         register_audited(models.Observation, models.OffenceMapping)

@@ -49,6 +49,11 @@ class IccsCode(models.Model):
     def __str__(self):
         return f"{self.code} {self.label}"
 
+    @property
+    def index_text(self) -> str:
+        """The national terms of the alphabetical index under this category, for search."""
+        return " · ".join(t.term for t in self.index_terms.all())
+
 
 class IccsIndexTerm(models.Model):
     """A national offence term of the ICCS alphabetical index and the code it belongs to.
