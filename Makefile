@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python bench/assistance_bench.py
 	$(BIN)/python bench/statistics_bench.py
 	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python bench/statistics_survey_bench.py
 	$(BIN)/python bench/analysis_network_bench.py --write
 	$(BIN)/python bench/analysis_resolution_bench.py --write
 	$(BIN)/python bench/analysis_scale_bench.py --write
