@@ -384,14 +384,29 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_HTTPONLY = True
 
+# A tile server for the Analysis map, when one is configured (e.g. an organisation's own
+# OpenStreetMap server): a URL template with {z}, {x} and {y}. Without one, the map draws the
+# vendored country outlines only, and works offline.
+MAP_TILES = os.environ.get("PALERMO_MAP_TILES", "").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("PALERMO_MAP_TILES_ATTRIBUTION", "").strip()
+
+
+def _tile_origin(template: str) -> list[str]:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(template)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme in ("http", "https") else []
+
+
 # Content Security Policy: every script, style, font and map outline comes from this site (all
-# vendored), so nothing else may load; no inline script runs. Data URIs are Pico's icons.
+# vendored), so nothing else may load; no inline script runs. Data URIs are Pico's icons; the
+# map's tile server, when one is configured, may serve images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *_tile_origin(MAP_TILES)],
         "font-src": [SELF, "data:"],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -2,7 +2,7 @@ from django.urls import path
 
 from palermo.platform.access import SIGNED_IN, allow, declare_routes
 
-from . import chart_views, metrics_views, review_views, views
+from . import chart_views, map_views, metrics_views, review_views, views
 
 app_name = "analysis"
 
@@ -11,9 +11,15 @@ urlpatterns = [
     path("<int:pk>/", views.EntityListView.as_view(), name="investigation"),
     path("<int:pk>/entities/<int:entity>/", views.entity_detail, name="entity"),
 ]
-# The link chart (chart_views), the network measures (metrics_views), the review of
-# candidate pairs (review_views): each module keeps its own patterns and declares their access.
-urlpatterns += chart_views.urlpatterns + metrics_views.urlpatterns + review_views.urlpatterns
+# The link chart (chart_views), the network measures (metrics_views), the map (map_views),
+# the review of candidate pairs (review_views): each module keeps its own patterns and
+# declares their access.
+urlpatterns += (
+    chart_views.urlpatterns
+    + metrics_views.urlpatterns
+    + map_views.urlpatterns
+    + review_views.urlpatterns
+)
 
 
 # Samples for the permission matrix (called inside its test transaction) -------------------
