@@ -59,3 +59,19 @@ def test_the_duplicates_written_in_two_scripts_are_candidates(lantern):
     names = [{p["left"]["caption"], p["right"]["caption"]} for p in pairs]
     assert {"Aleksandr Petrov", "Александр Петров"} in names
     assert {"Mohammed Ali", "محمد علي"} in names
+
+
+def test_the_map_finds_the_seizures_hot_spot_at_naples(lantern):
+    from palermo.analysis import places
+
+    investigation, analyst = lantern
+    points, unplaced = places.points_of(investigation, analyst)
+    assert unplaced == []
+    # Twenty seizures, each placed at its address (the addresses are not counted again).
+    assert len(points) == sum(n for _place, n in demo.SEIZURE_PLACES)
+    hot = [c for c in places.hot_spots(points, cell_km=5)["cells"] if c["hot"]]
+    naples = places.lookup("Naples", "IT")
+    assert hot and all(
+        abs(c["south"] - naples["latitude"]) < 0.2 and abs(c["west"] - naples["longitude"]) < 0.2
+        for c in hot
+    )

@@ -9,7 +9,10 @@ has something to find, and imported through the ready mappings as an analyst's f
   Lantern Freight → Kestrel Imports → Marlow Holdings → Lantern Freight;
 - **structuring**: one person makes four transfers just under 10,000 EUR in three weeks;
 - **duplicate persons** (a case file): Aleksandr Petrov also written Александр Петров, and
-  Mohammed Ali also written محمد علي, with the same birth dates and nationalities.
+  Mohammed Ali also written محمد علي, with the same birth dates and nationalities;
+- **a hot spot** (seizures): ten of twenty seizures at the port of Naples and three more in
+  the towns around it, the rest spread over Mediterranean and Black Sea ports (the map's
+  Getis-Ord Gi* finds Naples).
 
 Every name, number and account is made up (the IBANs have valid check digits, and belong to
 nobody). ``load_demo`` is safe to repeat: an existing demo investigation is left as it is.
@@ -149,6 +152,37 @@ def parties() -> list[list]:
     ]
 
 
+#: Where the seizures were made: (place as a customs report writes it, how many).
+SEIZURE_PLACES = [
+    ("Container terminal, Naples, Italy", 10),
+    ("Ferry port, Salerno, Italy", 2),
+    ("Road checkpoint, Caserta, Italy", 1),
+    ("Port of Genoa, Genoa, Italy", 1),
+    ("Fiumicino airport, Rome, Italy", 1),
+    ("Port of Valencia, Valencia, Spain", 1),
+    ("Port of Barcelona, Barcelona, Spain", 1),
+    ("Port of Varna, Varna, Bulgaria", 1),
+    ("Port of Burgas, Burgas, Bulgaria", 1),
+    ("Port of Alexandria, Alexandria, Egypt", 1),
+]
+
+
+def seizures() -> list[list]:
+    rng = random.Random(SEED + 3)
+    header = ["Date", "Location", "Item", "Qty", "Persons"]
+    # Couriers found nowhere else in the investigation, so they add no duplicate to resolve.
+    people = ["Dario Esposito", "Ciro Marino", "Salvatore Greco"]
+    rows, day = [], START
+    for place, times in SEIZURE_PLACES:
+        for _ in range(times):
+            day += timedelta(days=rng.randint(2, 9))
+            item, qty = rng.choice(
+                [("cocaine (kg)", 40), ("cash (EUR)", 90_000), ("heroin (kg)", 12)]
+            )
+            rows.append([day.date().isoformat(), place, item, qty, rng.choice(people)])
+    return [header] + rows
+
+
 def _write(folder: Path, name: str, rows: list[list]) -> Path:
     path = folder / name
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -184,6 +218,7 @@ def load_demo(progress=None) -> tuple[str, list[str]]:
             ("lantern-calls.csv", calls(), "calls"),
             ("lantern-payments.csv", payments(), "payments"),
             ("lantern-parties.csv", parties(), "cases"),
+            ("lantern-seizures.csv", seizures(), "seizures"),
         ):
             report = services.import_file(
                 investigation, _write(folder, name, rows), mapping=mapping, acting_user=owner

