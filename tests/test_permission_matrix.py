@@ -5,6 +5,8 @@ The list of routes comes from the URL resolver and from the API's routers, so a 
 without a declaration fails ``test_every_route_declares_who_may_open_it``.
 """
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -35,12 +37,14 @@ def page_routes(patterns=None, namespace=""):
 
 
 def api_operations():
+    # A router mounted inside another (the catalogue's inside cooperation's) comes with its
+    # prefix written "cooperation/": the slashes are made regular.
     for prefix, router in api._routers:
-        base = "/api" + ("" if prefix in ("", "/") else prefix)
+        base = "/api/" + prefix.strip("/")
         for path, path_view in router.path_operations.items():
             for operation in path_view.operations:
                 for method in operation.methods:
-                    yield f"{method} {base}{path}"
+                    yield f"{method} " + re.sub(r"/+", "/", f"{base}/{path}").rstrip("/")
 
 
 PAGES = sorted(set(page_routes()))
