@@ -59,6 +59,7 @@ bench: install
 	$(BIN)/python bench/analysis_network_bench.py --write
 	$(BIN)/python bench/analysis_resolution_bench.py --write
 	$(BIN)/python bench/analysis_scale_bench.py --write
+	$(BIN)/python bench/linkchart_bench.py --write
 	$(BIN)/python bench/load_bench.py
 
 clean:
