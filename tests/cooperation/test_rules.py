@@ -303,3 +303,44 @@ def test_a_request_read_from_json_names_a_wrong_field():
         read_request({**data, "kind": "letter"})
     with pytest.raises(RequestError, match=r"^persons\[0\]\.age: no such field"):
         read_request({**data, "persons": [{"age": 3}]})
+
+
+def findings(request, requested=None):
+    return {f.code: f for f in check(request, requested or spain()).findings}
+
+
+def test_extradition_of_a_group_member_in_the_requested_state_needs_no_transnationality():
+    # 16(1): an offence involving an organized criminal group, the person sought located in
+    # the requested State — extradition applies whether or not the offence is transnational.
+    sought = Person(name="C. D.", location="Madrid", nationality="ARG")
+    local = [replace(bank_records().offences[0], transnational=[])]
+    request = bank_records(
+        kind=Kind.EXTRADITION, person_sought=sought, warrant_or_judgment=True, purposes=[]
+    )
+    assert "3-2" not in findings(replace(request, offences=local))
+    no_group = [replace(local[0], organized_group=None)]
+    assert "3-2" in findings(replace(request, offences=no_group))
+
+
+def test_missing_extradition_documents_are_a_warning_of_the_requested_states_law():
+    sought = Person(name="C. D.", location="Madrid", nationality="ARG")
+    request = bank_records(kind=Kind.EXTRADITION, person_sought=sought, purposes=[])
+    finding = findings(request)["16-7-documents"]
+    assert finding.severity == Severity.WARNING and finding.source.paragraph == "7"
+
+
+def test_the_language_matches_by_language_not_by_script_or_region():
+    assert "18-14" not in findings(bank_records(language="zh-hans"), spain(languages=["zh"]))
+    assert "18-14" not in findings(bank_records(language="pt"), spain(languages=["pt-BR"]))
+    assert "18-14" in findings(bank_records(language="fr"), spain(languages=["es"]))
+
+
+def test_language_and_channel_of_an_extradition_are_the_directorys_not_article_18s():
+    sought = Person(name="C. D.", location="Madrid", nationality="ARG")
+    extradition = bank_records(
+        kind=Kind.EXTRADITION, person_sought=sought, warrant_or_judgment=True, purposes=[]
+    )
+    for request, article in ((bank_records(), "18"), (extradition, "")):
+        found = findings(replace(request, language="fr", channel="interpol"))
+        assert found["18-14"].source.article == article
+        assert found["18-13-channel"].source.article == article

@@ -10,7 +10,7 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from palermo.platform.audit import register_audited
 
-        from . import policies  # noqa: F401  (it registers itself)
+        from . import catalogue_views, module, policies  # noqa: F401  (they register themselves)
         from .models import Document, Event, Request
 
         register_audited(Request, Event, Document)

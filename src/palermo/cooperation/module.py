@@ -14,7 +14,9 @@ from palermo.platform.registry import (
 from palermo.platform.schedule import register_daily
 
 register_nav(
-    NavItem("cooperation:log", _("Cooperation"), order=50, permission="cooperation.add_request")
+    NavItem("cooperation:log", _("Cooperation"), order=50, permission="cooperation.add_request"),
+    # Public: the Library's cases in which the Convention was the legal basis for cooperation.
+    NavItem("cooperation:catalogue", _("Cooperation cases"), order=51),
 )
 
 register_home_card(

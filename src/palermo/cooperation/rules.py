@@ -198,6 +198,10 @@ class Request:
     data_holder: str = ""
     #: Annexes listed with the request.
     annexes: list[str] = field(default_factory=list)
+    #: Who signs it (the renderer's signature block; blank lines to fill in by hand if not).
+    signatory_name: str = ""
+    signatory_title: str = ""
+    signatory_place: str = ""
     #: Rule code → the practitioner's reason for going on despite a warning.
     acknowledged: dict[str, str] = field(default_factory=dict)
 
@@ -616,7 +620,7 @@ def _extradition(request, requested):
     if not request.warrant_or_judgment:
         yield _finding(
             "16-7-documents",
-            "essential",
+            "warning",
             "warrant_or_judgment",
             "Attach the warrant of arrest or the judgment (and, to enforce a sentence, what "
             "remains to be served); the requested State's law decides what else it needs.",
@@ -734,6 +738,16 @@ def _organized_group(request, requested):
                 f"Unknown ground of transnationality: {', '.join(unknown)}.",
                 _art("3", "2"),
             )
+        elif (
+            not offence.transnational
+            and request.kind == Kind.EXTRADITION
+            and offence.organized_group
+            and request.person_sought is not None
+            and not _blank(request.person_sought.location)
+        ):
+            # 16(1): extradition also covers an offence involving an organized criminal group
+            # when the person sought is in the requested State, transnational or not.
+            continue
         elif not offence.transnational and not (_is_mla(request)):
             yield _finding(
                 "3-2",
@@ -749,8 +763,8 @@ def _organized_group(request, requested):
                 "warning",
                 f"offences[{i}].transnational",
                 f"Give your reasonable grounds to suspect that “{offence.name}” is "
-                "transnational (victims, witnesses, proceeds or evidence in the requested "
-                "State).",
+                "transnational (victims, witnesses, proceeds, instrumentalities or evidence in "
+                "the requested State).",
                 _art("18", "1"),
             )
 
@@ -791,8 +805,9 @@ def _urgency(request, requested):
             "18-13-urgent",
             "warning",
             "urgency_reason",
-            "Say why the request is urgent.",
-            _art("18", "13"),
+            "Say why the request is urgent: the requested State takes account of the reasons "
+            "given.",
+            _art("18", "24"),
         )
     if request.urgent and requested.urgent_procedure.strip():
         yield _finding(
@@ -879,6 +894,14 @@ def _party(request, requested):
         )
 
 
+def _accepted(language: str, accepted: list[str]) -> bool:
+    """Whether a request written in ``language`` is in one the State accepts: the same code,
+    or the same language ("zh-hans" is written in "zh"; "pt" accepts "pt-br")."""
+    language = (language or "").lower()
+    primary = language.split("-")[0]
+    return language in accepted or primary in {code.split("-")[0] for code in accepted}
+
+
 @rule("directory")
 def _directory(request, requested):
     if not requested.has_entry:
@@ -891,15 +914,18 @@ def _directory(request, requested):
             DIRECTORY,
         )
         return
+    # 18(13) and 18(14) are article 18's (and so 13's); for extradition and the transfer of
+    # proceedings the language and the channel are the requested State's own requirements.
+    mla = _is_mla(request)
     languages = [lang.lower() for lang in requested.languages]
-    if languages and request.language.lower() not in languages:
+    if languages and not _accepted(request.language, languages):
         yield _finding(
             "18-14",
             "essential",
             "language",
             f"Write the request in a language the requested State accepts: "
             f"{', '.join(requested.languages)}.",
-            _art("18", "14"),
+            _art("18", "14") if mla else DIRECTORY,
         )
     if requested.channels and request.channel and request.channel not in requested.channels:
         yield _finding(
@@ -907,7 +933,7 @@ def _directory(request, requested):
             "essential",
             "channel",
             f"The requested State receives requests through: {', '.join(requested.channels)}.",
-            _art("18", "13"),
+            _art("18", "13") if mla else DIRECTORY,
         )
     elif not request.channel:
         yield _finding(
@@ -917,7 +943,7 @@ def _directory(request, requested):
             "Choose the channel: "
             + ", ".join(requested.channels or CHANNELS)
             + (f" (central authority: {requested.authority})" if requested.authority else ""),
-            _art("18", "13"),
+            _art("18", "13") if mla else DIRECTORY,
         )
     if request.channel == "interpol" and not request.urgent:
         yield _finding(
@@ -925,7 +951,7 @@ def _directory(request, requested):
             "warning",
             "channel",
             "INTERPOL is a channel for urgent circumstances, where the States agree.",
-            _art("18", "13"),
+            _art("18", "13") if mla else DIRECTORY,
         )
     if request.legal_basis == "UNTOC" and requested.convention_accepted is False:
         yield _finding(

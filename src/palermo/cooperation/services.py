@@ -158,12 +158,15 @@ def create_request(
     content=None,
     language="",
     received_on=None,
+    sent_on=None,
     deadline=None,
     is_demo=False,
 ) -> Request:
     """Open a request kept by ``authority`` (which must be one of the acting practitioner's
-    State). An outgoing request starts as a draft; an incoming one is recorded as received
-    (status "sent", ``received_on`` today unless given). The creator becomes its owner."""
+    State). An outgoing request starts as a draft — or, with ``sent_on``, is recorded as sent
+    outside Palermo on that day (its text is not here, so there is nothing to finalise); an
+    incoming one is recorded as received (status "sent", ``received_on`` today unless given).
+    The creator becomes its owner."""
     if acting_user is None:
         raise PermissionDenied(actors.NO_ACTOR_MESSAGE)
     _require(acting_user, "add")
@@ -175,6 +178,9 @@ def create_request(
     described = rules.read_request(content) if content else None  # RequestError names the field
     today = timezone.localdate()
     incoming = direction == Direction.INCOMING
+    sent_outside = not incoming and sent_on is not None
+    if sent_outside and sent_on > today:
+        raise ValidationError({"sent_on": _("The day it was sent is still to come.")})
     request = Request(
         reference=(reference or "").strip(),
         title=title,
@@ -186,8 +192,9 @@ def create_request(
         requested_state=requested_state,
         content=content,
         language=language or content.get("language", "") or "",
-        status=Status.SENT if incoming else Status.DRAFT,
+        status=Status.SENT if incoming or sent_outside else Status.DRAFT,
         received_on=(received_on or today) if incoming else received_on,
+        sent_on=sent_on if sent_outside else None,
         deadline=deadline or (described.deadline if described else None),
         created_by=acting_user if _user_id(acting_user) else None,
         is_demo=is_demo,
@@ -198,16 +205,19 @@ def create_request(
         )
     with transaction.atomic(), audited(acting_user):
         if not request.reference:
-            request.reference = _next_reference(authority, (request.received_on or today).year)
+            day = request.received_on or request.sent_on or today
+            request.reference = _next_reference(authority, day.year)
         request.full_clean()
         request.save()
         if _user_id(acting_user) and not actors.is_system(acting_user):
             grant(request, to=acting_user, role=OWNER, acting_user=acting_user, first=True)
         Event.objects.create(
             request=request,
-            on=request.received_on if incoming else today,
+            on=request.received_on if incoming else (request.sent_on or today),
             status=request.status,
-            note=_("Received.") if incoming else _("Created."),
+            note=_("Received.")
+            if incoming
+            else (_("Sent outside Palermo.") if sent_outside else _("Created.")),
             created_by=request.created_by,
         )
     return request
