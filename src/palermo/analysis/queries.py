@@ -52,7 +52,7 @@ def links(investigation, user) -> list[Link]:
     rows = list(
         restrict(Entity.objects.filter(investigation=investigation), user)
         .filter(schema__in=LINK_SCHEMATA)
-        .only("pk", "schema", "properties")
+        .only("pk", "ftm_id", "caption", "schema", "properties")
     )
     record_reads(user, rows, model=Entity)
     found = []
