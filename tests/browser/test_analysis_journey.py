@@ -1,11 +1,7 @@
 """In a real browser, the analyst's journey through an investigation: a CSV is imported into
-the demo investigation, the analyst resolves a duplicate on the review page (and sees the merged
-entity keep both records' statements), opens the link chart where it is installed, and runs a
-network measure and reads its table.
-
-The site has no page to import a file into an investigation yet (the site's import page does
-not offer the analysis importers: it cannot name the investigation), so the CSV is imported
-through the same service the command ``palermo analysis import`` calls."""
+the demo investigation through its import page, the analyst resolves a duplicate on the review
+page (and sees the merged entity keep both records' statements), opens the link chart, and runs
+a network measure and reads its table."""
 
 import pytest
 from django.urls import NoReverseMatch, reverse
@@ -28,7 +24,7 @@ def _sign_in(page, username):
 
 
 def test_import_resolve_a_duplicate_open_the_chart_and_run_a_measure(page, tmp_path):
-    from palermo.analysis import demo, services
+    from palermo.analysis import demo
     from palermo.analysis.models import Decision, Investigation
     from palermo.core.models import User
 
@@ -36,12 +32,16 @@ def test_import_resolve_a_duplicate_open_the_chart_and_run_a_measure(page, tmp_p
     investigation = Investigation.objects.get(title=demo.TITLE)
     sheet = tmp_path / "witnesses.csv"
     sheet.write_text(SHEET, encoding="utf-8")
-    report = services.import_file(investigation, sheet, mapping="cases", acting_user=analyst)
-    assert report.ok, report.errors
 
     _sign_in(page, "analyst")
     page.goto(f"/analysis/{investigation.pk}/")
     expect(page.locator("h1")).to_contain_text("Operation Lantern")
+    page.get_by_role("link", name="Import a file").click()
+    page.get_by_label("File (CSV, XLSX, JSON or JSON lines)").set_input_files(str(sheet))
+    page.get_by_label("Case files", exact=False).check()
+    page.get_by_role("button", name="Import").click()
+    expect(page.locator("#import-report h2")).to_have_text("Imported")
+    expect(page.locator("#import-report")).to_contain_text("witnesses.csv: 1 rows read")
     page.goto(reverse("analysis:review", kwargs={"pk": investigation.pk}))
     expect(page.locator("h1")).to_have_text("Review of candidate pairs")
     pair = (

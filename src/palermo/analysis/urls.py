@@ -2,7 +2,7 @@ from django.urls import path
 
 from palermo.platform.access import SIGNED_IN, allow, declare_routes
 
-from . import chart_views, map_views, metrics_views, review_views, views
+from . import chart_views, import_views, map_views, metrics_views, review_views, views
 
 app_name = "analysis"
 
@@ -18,6 +18,7 @@ urlpatterns += (
     chart_views.urlpatterns
     + metrics_views.urlpatterns
     + map_views.urlpatterns
+    + import_views.urlpatterns
     + review_views.urlpatterns
 )
 

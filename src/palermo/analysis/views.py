@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from palermo.platform.audit import record_reads
+from palermo.platform.policies import policy_for
 from palermo.platform.tables import DataTableView
 from palermo.platform.views import get_visible_or_404
 
@@ -72,7 +73,11 @@ class EntityListView(DataTableView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            investigation=self.investigation, members=services.members(self.investigation)
+            investigation=self.investigation,
+            members=services.members(self.investigation),
+            can_import=policy_for(Investigation).allows(
+                self.request.user, "change", self.investigation
+            ),
         )
         return context
 
