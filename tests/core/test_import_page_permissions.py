@@ -28,9 +28,17 @@ def test_a_focal_point_cannot_post_an_importer_their_role_does_not_allow(user_cl
     assert not Programme.objects.filter(code="fp-prog").exists()
 
 
-@pytest.mark.parametrize("who", ["observer", "analyst", "practitioner"])
+@pytest.mark.parametrize("who", ["observer", "analyst"])
 def test_roles_without_an_importer_are_refused_the_page(user_client, who):
     assert user_client(who).get("/import/").status_code == 403
+
+
+def test_a_practitioner_is_offered_the_log_of_requests_only(user_client):
+    page = user_client("practitioner").get("/import/")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Cooperation: the log of requests" in text
+    assert "Statistics: observations" not in text
 
 
 def test_an_importer_that_needs_its_own_page_is_not_offered_here(user_client):

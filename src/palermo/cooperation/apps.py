@@ -10,7 +10,7 @@ class CooperationConfig(AppConfig):
     def ready(self):
         from palermo.platform.audit import register_audited
 
-        from . import catalogue_views, module, policies  # noqa: F401  (they register themselves)
+        from . import catalogue_views, cli_log, module, policies  # noqa: F401  (they register themselves)
         from .models import Document, Event, Request
 
         register_audited(Request, Event, Document)

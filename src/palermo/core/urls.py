@@ -108,9 +108,16 @@ declare_routes(
         "audit": SIGNED_IN,
         "reads": SIGNED_IN,
         # Each importer has its own permission: a State's focal points and experts import
-        # their Library drafts and their needs; the page offers only what the user may use.
+        # their Library drafts and their needs, practitioners their log of requests; the page
+        # offers only what the user may use.
         "import": allow(
-            "secretariat", "focal-point", "expert", "focal-point@other", "expert@other"
+            "secretariat",
+            "focal-point",
+            "expert",
+            "practitioner",
+            "focal-point@other",
+            "expert@other",
+            "practitioner@other",
         ),
         "imports": SIGNED_IN,
         "import-run": allow(

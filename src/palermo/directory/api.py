@@ -255,16 +255,33 @@ def confirm_entry(request, entry_id: RowId):
     return _detail(services.confirm_entry(acting_user=request.auth, entry=entry), request.auth)
 
 
-@router.delete("/entries/{entry_id}", response={204: None, 404: ErrorOut}, auth=WRITE)
+@router.delete(
+    "/entries/{entry_id}", response={204: None, 404: ErrorOut, 422: ErrorOut}, auth=WRITE
+)
 def delete_entry(request, entry_id: RowId):
-    """Secretariat only."""
+    """Secretariat only; refused (422) while requests for cooperation refer to the entry."""
     entry = get_visible_or_404(Authority.objects.all(), request.auth, pk=entry_id)
-    services.delete_entry(acting_user=request.auth, entry=entry)
+    try:
+        services.delete_entry(acting_user=request.auth, entry=entry)
+    except ValidationError as exc:
+        raise HttpError(422, "; ".join(exc.messages)) from None
     return Reply(204, None)
 
 
 def _entry():
     return {"entry_id": Authority.objects.filter(participant__code="ARG").order_by("pk").first().pk}
+
+
+def _deletable_entry():
+    """An entry no request for cooperation refers to (those are refused, 422)."""
+    entry = (
+        Authority.objects.filter(
+            participant__code="ARG", kept_requests=None, counterpart_requests=None
+        )
+        .order_by("pk")
+        .first()
+    )
+    return {"entry_id": entry.pk}
 
 
 def _new_entry():
@@ -293,6 +310,6 @@ declare_api(
             "secretariat", "focal-point", sample=_entry, data=_replace_entry
         ),
         "POST /entries/{entry_id}/confirm": allow("secretariat", "focal-point", sample=_entry),
-        "DELETE /entries/{entry_id}": allow("secretariat", sample=_entry),
+        "DELETE /entries/{entry_id}": allow("secretariat", sample=_deletable_entry),
     },
 )

@@ -5,9 +5,10 @@ import csv
 from datetime import date
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from palermo.core.choices import Role
@@ -67,9 +68,22 @@ def confirm_entry(*, acting_user, entry: Authority, on: date | None = None) -> A
 
 
 def delete_entry(*, acting_user, entry: Authority) -> None:
+    """Delete an entry; refused (``ValidationError``) while requests for cooperation are kept
+    by or addressed to it: their log must keep its authorities."""
+    from django.db.models import ProtectedError
+
     policy_for(Authority).require(acting_user, "delete", entry)
-    with transaction.atomic(), audited(acting_user):
-        entry.delete()
+    try:
+        with transaction.atomic(), audited(acting_user):
+            entry.delete()
+    except ProtectedError as exc:
+        raise ValidationError(
+            _(
+                "%(authority)s cannot be deleted: %(n)s requests for cooperation are kept by "
+                "it or addressed to it. Correct the entry instead."
+            )
+            % {"authority": entry.authority, "n": len(exc.protected_objects)}
+        ) from None
 
 
 def _focal_points(participant_id) -> list[User]:

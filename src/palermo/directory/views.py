@@ -134,7 +134,11 @@ def entry_delete(request, pk):
     entry = get_visible_or_404(Authority.objects.with_related(), request.user, pk=pk)
     if not request.user.has_perm("directory.delete_authority", entry):
         raise PermissionDenied
-    services.delete_entry(acting_user=request.user, entry=entry)
+    try:
+        services.delete_entry(acting_user=request.user, entry=entry)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("directory:entry", pk=entry.pk)
     messages.success(request, _("Deleted."))
     return redirect("directory:entries")
 
