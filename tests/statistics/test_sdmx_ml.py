@@ -158,4 +158,5 @@ def test_the_structure_names_palermos_dimensions_in_key_order():
         *sdmx_ml.SERIES_DIMENSIONS,
         "TIME_PERIOD",
     ]
-    assert str(flow.urn).endswith("PALERMO:DF_CRIME_CJ(1.0)") or flow.id == "DF_CRIME_CJ"
+    assert (flow.id, flow.maintainer.id, flow.version) == ("DF_CRIME_CJ", "PALERMO", "1.0")
+    assert flow.structure is dsd

@@ -552,6 +552,13 @@ def _sample_document():
 
 
 LOG_USERS = ("practitioner", "practitioner@other")
+
+
+def _write(data):
+    """A POST on a sample request: Argentina's practitioner only, hidden from the others."""
+    return allow("practitioner", sample=_sample_request, method="POST", hidden=True, data=data)
+
+
 declare_routes(
     "cooperation",
     {
@@ -560,34 +567,12 @@ declare_routes(
         "record": allow(*LOG_USERS),
         "statistics": allow(*LOG_USERS),
         "request": allow("practitioner", sample=_sample_request, hidden=True),
-        "status": allow(
-            "practitioner",
-            sample=_sample_request,
-            method="POST",
-            hidden=True,
-            data={"status": "acknowledged", "on": "2026-01-10", "note": "Matrix"},
+        "status": _write(data={"status": "acknowledged", "on": "2026-01-10", "note": "Matrix"}),
+        "note": _write(data={"text": "Matrix note", "on": "2026-01-10"}),
+        "document": _write(
+            data={"title": "Matrix answer (fictional)", "way": "received", "on": "2026-01-10"}
         ),
-        "note": allow(
-            "practitioner",
-            sample=_sample_request,
-            method="POST",
-            hidden=True,
-            data={"text": "Matrix note", "on": "2026-01-10"},
-        ),
-        "document": allow(
-            "practitioner",
-            sample=_sample_request,
-            method="POST",
-            hidden=True,
-            data={"title": "Matrix answer (fictional)", "way": "received", "on": "2026-01-10"},
-        ),
-        "relate": allow(
-            "practitioner",
-            sample=_sample_request,
-            method="POST",
-            hidden=True,
-            data=lambda: {"reference": _matrix_request("MATRIX-002").reference},
-        ),
+        "relate": _write(data=lambda: {"reference": _matrix_request("MATRIX-002").reference}),
         "document_file": allow("practitioner", sample=_sample_document, hidden=True),
         "share": allow("practitioner", sample=_sample_request, hidden=True),
     },

@@ -212,12 +212,17 @@ def write_csv(result: dict, path) -> Path:
             % {"folder": path.parent, "name": path.name}
         )
     with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, lineterminator="\n")
-        writer.writerow(CSV_FIELDS)
-        for e in result["estimates"]:
-            cells = {**e, "flags": ";".join(e["flags"])}
-            writer.writerow(["" if cells[k] is None else cells[k] for k in CSV_FIELDS])
+        write_rows(f, result["estimates"])
     return path
+
+
+def write_rows(out, estimates) -> None:
+    """The estimates as CSV rows on ``out`` (a file or an HTTP response), header first."""
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for e in estimates:
+        cells = {**e, "flags": ";".join(e["flags"])}
+        writer.writerow(["" if cells[k] is None else cells[k] for k in CSV_FIELDS])
 
 
 def handle(options: dict) -> dict:

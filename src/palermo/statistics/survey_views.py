@@ -2,7 +2,6 @@
 survey file a signed-in person uploads (computed, shown and downloadable; the file is not
 kept). The same computation as ``palermo statistics survey`` (``survey_cli.run``)."""
 
-import csv
 import tempfile
 from pathlib import Path
 
@@ -52,11 +51,7 @@ def _answer(request, result: dict, *, synthetic: bool, name: str, error: str = "
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="survey-estimates.csv"'
-        out = csv.writer(response, lineterminator="\n")
-        out.writerow(survey_cli.CSV_FIELDS)
-        for e in rows:
-            cells = {**e, "flags": ";".join(e["flags"])}
-            out.writerow(["" if cells[k] is None else cells[k] for k in survey_cli.CSV_FIELDS])
+        survey_cli.write_rows(response, rows)
         return response
     return render(
         request,
